@@ -77,6 +77,7 @@ PIPELINE = "pipeline_fallback_align"
 WHISPERX = "whisperx"
 PIPELINE_WX = "pipeline_whisperx_align"
 PIPELINE_LONG = "pipeline_fallback_align_long"
+BARE_CHUNKED = "bare_faster_whisper_on_pipeline_chunks"
 
 ALIGN_MODEL_DIRNAME = "wav2vec2-base-960h-random"
 ALIGN_MODEL_MARKER = "bench-built.json"
@@ -232,8 +233,9 @@ def build_input(minutes: float, media: Path, out: Path) -> BenchInput:
     meta_path.write_text(
         json.dumps({"minutes": minutes, "fingerprint": fingerprint, "input": asdict(built)})
     )
-    log.info("built %s: %.1f min (%d passes of %.1f s)", wav, built.seconds / 60, passes,
-             pass_seconds)
+    log.info(
+        "built %s: %.1f min (%d passes of %.1f s)", wav, built.seconds / 60, passes, pass_seconds
+    )
     return built
 
 
@@ -357,6 +359,40 @@ def child_bare(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def child_bare_chunked(spec: dict[str, Any]) -> dict[str, Any]:
+    """Diagnosis: bare faster-whisper over the pipeline's own chunks, called exactly as the
+    pipeline's transcriber calls it (no VAD, language forced), nothing else around it.
+
+    Its time against the pipeline's transcribe engine time shows the pipeline's own
+    overhead; against the bare whole-audio run it shows what cutting into chunks costs.
+    """
+    from faster_whisper import WhisperModel
+
+    model = WhisperModel(
+        _bundled_model(), device="cpu", compute_type="int8", cpu_threads=0, local_files_only=True
+    )
+    audio = _read_wav_float(spec["wav"])
+    texts: list[str] = []
+    t0 = time.perf_counter()
+    for start, end in spec["chunk_spans"]:
+        piece = audio[int(round(start * SAMPLE_RATE)) : int(round(end * SAMPLE_RATE))]
+        segments, _info = model.transcribe(
+            piece,
+            language="en",
+            task="transcribe",
+            beam_size=5,
+            word_timestamps=True,
+            vad_filter=False,
+        )
+        texts.extend(segment.text.strip() for segment in segments)
+    seconds = time.perf_counter() - t0
+    return {
+        "seconds": seconds,
+        "chunks": len(spec["chunk_spans"]),
+        "text": " ".join(t for t in texts if t),
+    }
+
+
 class _TimedProxy:
     """Wraps an engine object; adds the wall time of one method's calls to a counter."""
 
@@ -420,8 +456,10 @@ def _timed_engines(totals: dict[str, float]) -> Any:
                 inner = super().aligner(*args, **kwargs)
             finally:
                 add("engine_aligner_load_s", t0)
-            return None if inner is None else _TimedProxy(
-                inner, "align_chunk", totals, "engine_align_s"
+            return (
+                None
+                if inner is None
+                else _TimedProxy(inner, "align_chunk", totals, "engine_align_s")
             )
 
     return TimedEngines()
@@ -487,6 +525,7 @@ def child_pipeline(spec: dict[str, Any]) -> dict[str, Any]:
         "phases_s": phases,
         "engines_s": totals,
         "chunks": len(spans),
+        "chunk_spans": [[s.start, s.end] for s in spans],
         "chunk_seconds_total": sum(lengths),
         "chunk_seconds_mean": statistics.mean(lengths) if lengths else 0.0,
         "chunk_seconds_min": min(lengths, default=0.0),
@@ -501,15 +540,16 @@ def child_pipeline(spec: dict[str, Any]) -> dict[str, Any]:
 def child_whisperx(spec: dict[str, Any]) -> dict[str, Any]:
     """whisperX's own pipeline, loads included: load_model (pyannote VAD, bundled weights),
     transcribe a numpy array, load_align_model, align."""
-    import whisperx
-
     from subtitle_studio.engines.punkt import ensure_punkt_tab
 
     # whisperX would download NLTK's punkt_tab here; put it on disk first (not timed).
     ensure_punkt_tab(Path(os.environ["SUBTITLE_STUDIO_HOME"]) / "data", "english")
     parts: dict[str, float] = {}
     t_start = time.perf_counter()
-    t0 = t_start
+    import whisperx  # timed, as the pipeline's lazy imports are (whisperX's are lazy too)
+
+    t0 = time.perf_counter()
+    parts["import_s"] = t0 - t_start
     model = whisperx.load_model(
         _bundled_model(),
         "cpu",
@@ -550,6 +590,7 @@ def child_whisperx(spec: dict[str, Any]) -> dict[str, Any]:
 
 CHILDREN: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "bare": child_bare,
+    "bare_chunked": child_bare_chunked,
     "pipeline": child_pipeline,
     "whisperx": child_whisperx,
 }
@@ -558,9 +599,7 @@ CHILDREN: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 def run_child_main(spec_path: Path) -> int:
     """Entry point of a child process: run one measurement, write its JSON result."""
     spec = json.loads(spec_path.read_text())
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s"
-    )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if spec["kind"] == "build_align_model":
         result: dict[str, Any] = {"folder": str(build_random_wav2vec2_base(Path(spec["folder"])))}
     else:
@@ -661,12 +700,21 @@ def measure(
     for round_no in range(repeats):
         order = variants if round_no % 2 == 0 else list(reversed(variants))
         for variant in order:
-            spec = {"kind": variant.kind, "wav": wav, **variant.extra}
+            extra = dict(variant.extra)
+            source = extra.pop("chunks_from", None)
+            if source is not None:  # the chunk plan of the latest run of that variant
+                extra["chunk_spans"] = runs[source][-1].result["chunk_spans"]
+            spec = {"kind": variant.kind, "wav": wav, **extra}
             with _fresh_home(out, keep) as home:
                 run = run_child(variant.name, spec, out, home=home, timeout=timeout)
             runs[variant.name].append(run)
-            log.info("%s round %d: %.1f s, peak RSS %s", variant.name, round_no + 1,
-                     run.result["seconds"], _mb(run.max_rss_bytes))
+            log.info(
+                "%s round %d: %.1f s, peak RSS %s",
+                variant.name,
+                round_no + 1,
+                run.result["seconds"],
+                _mb(run.max_rss_bytes),
+            )
     return runs
 
 
@@ -790,8 +838,38 @@ def render(report: dict[str, Any]) -> str:
             f"{_mb(report['memory']['rss_growth'])} for "
             f"{_mb(report['memory']['stored_audio_growth'])} more stored audio"
         )
+    code = report.get("code", {})
+    before, after = code.get("before", {}), code.get("after", {})
+    lines.append(
+        f"code: {before.get('commit', '?')[:12]}, {len(before.get('changed', []))} changed "
+        f"file(s) in subtitle_studio/, package sha256 {before.get('package_sha256', '?')[:12]}"
+        + ("" if before == after else " -- CHANGED DURING THE RUN, figures mix versions")
+    )
     lines.append(f"whole benchmark: {report['benchmark_wall_s']:.0f} s")
     return "\n".join(lines)
+
+
+def code_state() -> dict[str, Any]:
+    """Which code is measured: the commit, uncommitted changes, a hash of the package."""
+    import hashlib
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(
+                ["git", *args], cwd=REPO, capture_output=True, text=True, check=False
+            ).stdout.strip()
+        except OSError:
+            return ""
+
+    digest = hashlib.sha256()
+    for path in sorted((REPO / "subtitle_studio").rglob("*.py")):
+        digest.update(str(path.relative_to(REPO)).encode())
+        digest.update(path.read_bytes())
+    return {
+        "commit": git("rev-parse", "HEAD"),
+        "changed": git("status", "--porcelain", "--", "subtitle_studio").splitlines(),
+        "package_sha256": digest.hexdigest(),
+    }
 
 
 def _goal(name: str, value: float | None, target: str, met: bool | None, fmt: str = ".3f"):
@@ -805,12 +883,15 @@ def run_benchmark(args: argparse.Namespace) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     wer, _ = _load_wer()
     loadavg_before = [round(x, 2) for x in os.getloadavg()]
+    code_before = code_state()
 
     short_input = build_input(args.minutes, args.media, out)
     variants = [
         Variant(BARE, "bare", {}, False),
         Variant(PIPELINE, "pipeline", {"align_model": "none"}, True),
     ]
+    if not args.skip_diagnosis:  # must follow PIPELINE: it reuses that run's chunk plan
+        variants.append(Variant(BARE_CHUNKED, "bare_chunked", {"chunks_from": PIPELINE}, False))
     align_folder: Path | None = None
     if not args.skip_whisperx:
         align_folder = out / ALIGN_MODEL_DIRNAME
@@ -868,9 +949,7 @@ def run_benchmark(args: argparse.Namespace) -> dict[str, Any]:
         ),
         _goal(
             "pipeline / (bare + its model load)",
-            _ratio(
-                pipe["seconds_median"], bare_s + results[BARE]["details"]["model_load_s"]
-            ),
+            _ratio(pipe["seconds_median"], bare_s + results[BARE]["details"]["model_load_s"]),
             "(information)",
             None,
         ),
@@ -886,8 +965,11 @@ def run_benchmark(args: argparse.Namespace) -> dict[str, Any]:
         wx_s = results[WHISPERX]["seconds_median"]
         for name, label in ((PIPELINE, "fallback aligner"), (PIPELINE_WX, "whisperX align")):
             value = _ratio(results[name]["seconds_median"], wx_s)
-            goals.append(_goal(f"ours ({label}) / whisperX", value, "< 1.00",
-                               value is not None and value < 1.0))
+            goals.append(
+                _goal(
+                    f"ours ({label}) / whisperX", value, "< 1.00", value is not None and value < 1.0
+                )
+            )
         goals.append(
             _goal(
                 "WER pipeline - WER whisperX (points)",
@@ -944,7 +1026,30 @@ def run_benchmark(args: argparse.Namespace) -> dict[str, Any]:
                 None,
             )
         )
+    chunked = results.get(BARE_CHUNKED)
+    if chunked:
+        engine_s = pipe["details"]["engines_s"].get("engine_transcribe_s")
+        goals.append(
+            _goal(
+                "pipeline transcribe calls / bare on same chunks",
+                _ratio(engine_s, chunked["seconds_median"]),
+                "(diagnosis: pipeline overhead)",
+                None,
+            )
+        )
+        goals.append(
+            _goal(
+                "bare on pipeline chunks / bare whole audio",
+                _ratio(chunked["seconds_median"], bare_s),
+                "(diagnosis: cost of chunking)",
+                None,
+            )
+        )
     report["goals"] = goals
+    code_after = code_state()
+    report["code"] = {"before": code_before, "after": code_after}
+    if code_before != code_after:
+        log.warning("subtitle_studio/ changed while the benchmark ran: the figures mix versions")
     report["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     report["benchmark_wall_s"] = time.perf_counter() - started
     report["finished_at"] = time.strftime("%Y-%m-%d %H:%M:%S")
@@ -970,6 +1075,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=int,
         default=0,
         help="batch_size for whisperX's transcribe (0: its API default, unbatched)",
+    )
+    parser.add_argument(
+        "--skip-diagnosis",
+        action="store_true",
+        help="no bare run over the pipeline's chunks (which shows where time goes)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the jobs' home folders")
     parser.add_argument(

@@ -232,6 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         return _open_window(parser)
     store = JobStore()
+    store.clean_staging()  # half-created or half-deleted job folders from a crash
     commands = {"transcribe": cmd_transcribe, "jobs": cmd_jobs, "resume": cmd_resume}
     try:
         return commands[args.command](args, store)

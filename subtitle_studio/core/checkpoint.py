@@ -150,9 +150,11 @@ class Checkpoint:
             raise bad(f"{type(exc).__name__}: {exc}") from exc
         if [s.index for s in spans] != list(range(len(spans))) or total != len(spans):
             raise bad("the chunk list is inconsistent")
-        if any(a.end_ms > b.start_ms or a.start_ms >= a.end_ms for a, b in zip(spans, spans[1:])):
+        if any(s.start_ms < 0 or s.start_ms >= s.end_ms for s in spans):
+            raise bad("a chunk ends before it starts")
+        if any(a.end_ms > b.start_ms for a, b in zip(spans, spans[1:])):
             raise bad("the chunks overlap")
-        if processed != sorted(results) or any(i >= total for i in processed):
+        if processed != sorted(results) or any(not 0 <= i < total for i in processed):
             raise bad("processed chunks do not match the saved results")
         if not isinstance(settings, dict):
             raise bad("original settings missing")

@@ -52,7 +52,10 @@ def plan_chunks(
         if i > 0:
             prev_end = groups[i - 1][1]
             if start - prev_end <= 2 * pad_s:  # a short pause (or a cut in speech): share one cut
-                a = quiet(prev_end, start) if start > prev_end else start
+                # Look only where both neighbours stay within max_s.
+                lo = max(prev_end, b - max_s)
+                hi = max(lo, min(start, bounds[-1][0] + max_s))
+                a = min(max(quiet(lo, hi), lo), hi) if start > prev_end else start
                 bounds[-1] = (bounds[-1][0], a)
         bounds.append((a, b))
 

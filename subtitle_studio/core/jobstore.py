@@ -35,7 +35,8 @@ _JOB_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+    # Microseconds: jobs created back to back (a dropped folder) must still sort in order.
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def is_job_id(text: str) -> bool:

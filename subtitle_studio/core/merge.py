@@ -29,7 +29,7 @@ def merge_rows(
     ``source_id`` (``aligned=True``).
     """
     if edits.empty:
-        return [_plain(r) for r in rows]
+        return sorted((_plain(r) for r in rows), key=lambda r: (r["start"], r["end"]))
 
     # Edits made before alignment address an unaligned row, i.e. a group of aligned rows.
     group_edits: dict[str, RowEdit] = {}
@@ -61,10 +61,11 @@ def merge_rows(
         else:
             out.append(_plain(row))
 
-    present = {r["id"] for r in out}
-    # An edited unaligned row whose machine rows vanished (the aligner dropped it) stays.
-    for row_id, edit in group_edits.items():
-        if row_id not in placed and row_id not in present:
+    present = {r["id"] for r in out} | placed
+    # An edited row whose machine row vanished (the aligner dropped it, a chunk was redone)
+    # stays as the user left it: a correction is never lost silently.
+    for row_id, edit in edits.rows.items():
+        if row_id not in present and row_id not in edits.deleted:
             out.append(_edited_row(row_id, edit.text, edit.start, edit.end, edit.changed))
     for item in edits.inserted.values():
         out.append(

@@ -21,6 +21,7 @@ from subtitle_studio.core.alignment import (
     build_rows,
     fallback_pieces,
 )
+from subtitle_studio.core.atomic import remove_stale_temporaries
 from subtitle_studio.core.audio_store import StoredAudio, audio_path, open_stored_audio
 from subtitle_studio.core.bus import EventBus, job_channel
 from subtitle_studio.core.checkpoint import (
@@ -116,6 +117,7 @@ class Pipeline:
         if not acquired:
             raise JobError(f"Job {self.job_id} is already running in another window or process.")
         self._live = self.live.register(self.job_id)
+        remove_stale_temporaries(self.folder)  # we hold the lock: no writer is mid-write
         try:
             record = self.store.get(self.job_id)
             return self._run_locked(record)

@@ -100,7 +100,9 @@ def check_resume(
         if name in LOCKED_REASONS:
             forced.append(Forced(name, new, old, LOCKED_REASONS[name]))
         elif name == "language":
-            kept = detected_language or (old if old != "auto" else None)
+            # Free until the first chunk fixed it; a language chosen by hand is what the
+            # first chunk was transcribed in, so ``detected_language`` covers it too.
+            kept = detected_language
             if kept is not None and new != kept:
                 forced.append(Forced(name, new, kept, LANGUAGE_REASON))
                 values[name] = kept

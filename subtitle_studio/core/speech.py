@@ -84,7 +84,7 @@ class SpeechMap:
         """The saved map, or ``None`` if missing or unreadable (it can be recomputed)."""
         try:
             data = np.load(path, allow_pickle=False)
-        except (OSError, ValueError):
+        except (OSError, ValueError, EOFError):
             return None
         if data.ndim != 1 or len(data) < 1 or not 0 < data[0] < 1:
             return None

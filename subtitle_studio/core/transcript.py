@@ -38,7 +38,7 @@ class LiveJob:
 
     def add_chunk(self, index: int, language: str, rows: list[dict[str, Any]]) -> None:
         with self._lock:
-            self._chunks[index] = [_public(r) for r in rows]
+            self._chunks[index] = [_public(r) for r in rows]  # copies: the caller keeps its rows
             self._language = language
 
     def set_aligned(
@@ -46,7 +46,7 @@ class LiveJob:
     ) -> None:
         with self._lock:
             self._aligned = [_public(r) for r in rows]
-            self._words = list(words)
+            self._words = [dict(w) for w in words]
             self._language = language
 
     def set_progress(self, phase: str, percent: float) -> None:
@@ -57,11 +57,11 @@ class LiveJob:
         with self._lock:
             out: dict[str, Any] = {"language": self._language, "progress": dict(self._progress)}
             if self._aligned is not None:
-                out["segments"] = list(self._aligned)
-                out["word_segments"] = list(self._words)
+                out["segments"] = [dict(r) for r in self._aligned]
+                out["word_segments"] = [dict(w) for w in self._words]
                 out["aligned"] = True
             else:
-                out["segments"] = [r for i in sorted(self._chunks) for r in self._chunks[i]]
+                out["segments"] = [dict(r) for i in sorted(self._chunks) for r in self._chunks[i]]
                 out["aligned"] = False
             return out
 

@@ -354,3 +354,17 @@ def test_bad_input_gets_a_clear_message_and_touches_nothing_else(
         assert (
             store.folder(failed.id) / "checkpoint.json"
         ).read_text() == '{"version": 1, "job_id": "'
+
+
+def test_leftovers_of_a_crash_are_cleaned_up(tmp_path: Path, media: Path) -> None:
+    store = JobStore()
+    record = store.create(media / "jfk.flac", JobSettings(), output_path=tmp_path / "jfk.srt")
+    half_created = store.root / f".new-{'a' * 32}"
+    half_created.mkdir()
+    torn_write = store.folder(record.id) / ".checkpoint.json.x1y2.tmp"
+    torn_write.write_text('{"version": 1, "jo')
+    assert cli("jobs").returncode == 0
+    assert not half_created.exists()
+    assert cli("resume", record.id).returncode == 0
+    assert not torn_write.exists()
+    assert store.get(record.id).status == JobStatus.DONE
