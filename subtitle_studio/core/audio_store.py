@@ -106,26 +106,31 @@ class StoredAudio:
             raise MediaError(f"The job's audio {path} is damaged; it will be decoded again.")
         declared = struct.unpack("<I", header[40:44])[0] // 2
         self.num_samples = min(declared, (size - _HEADER_BYTES) // 2)
-        self._map: np.memmap | None = None
 
     @property
     def duration(self) -> float:
         return self.num_samples / SAMPLE_RATE
 
-    def _samples(self) -> np.ndarray:
-        if self._map is None:
-            if self.num_samples == 0:
-                return np.zeros(0, dtype="<i2")
-            self._map = np.memmap(
-                self.path, dtype="<i2", mode="r", offset=_HEADER_BYTES, shape=(self.num_samples,)
-            )
-        return self._map
-
     def read(self, start: int, end: int) -> np.ndarray:
-        """Samples ``[start, end)`` as float32 in [-1, 1] (a copy; clipped to the audio)."""
+        """Samples ``[start, end)`` as float32 in [-1, 1] (clipped to the audio).
+
+        Each call reads just that stretch from the file. A memory map would be simpler,
+        but every page it touches stays in the process's resident memory for the whole
+        job, so a three-hour job would look (and be accounted) three hours big.
+        """
         start = max(0, min(start, self.num_samples))
         end = max(start, min(end, self.num_samples))
-        return self._samples()[start:end].astype(np.float32) / 32768.0
+        if end == start:
+            return np.zeros(0, dtype=np.float32)
+        try:
+            with open(self.path, "rb") as handle:
+                handle.seek(_HEADER_BYTES + 2 * start)
+                data = handle.read(2 * (end - start))
+        except OSError as exc:
+            raise StorageError(
+                f"The job's audio {self.path} cannot be read: {exc.strerror}."
+            ) from exc
+        return np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
 
     def read_seconds(self, start_s: float, end_s: float) -> np.ndarray:
         return self.read(int(round(start_s * SAMPLE_RATE)), int(round(end_s * SAMPLE_RATE)))
@@ -134,9 +139,6 @@ class StoredAudio:
         """``(start_sample, samples)`` pieces covering the whole audio in order."""
         for start in range(0, self.num_samples, block_samples):
             yield start, self.read(start, start + block_samples)
-
-    def close(self) -> None:
-        self._map = None
 
 
 def audio_path(folder: Path) -> Path:

@@ -37,6 +37,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from subtitle_studio.core.atomic import fsync_dir
 from subtitle_studio.errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -222,7 +223,7 @@ def _write_model(root: Path, lang: str) -> Path:
         save_punkt_params(_build_params(lang), dir=str(partial))
         _fsync_tree(partial)
         _publish(partial, final, lang)
-        _fsync_dir(parent)
+        fsync_dir(parent)
     except (OSError, ValueError) as exc:
         # PermissionError from NLTK's sandbox lands here too, with its own reason.
         raise ModelError(
@@ -306,18 +307,7 @@ def _fsync_tree(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-    _fsync_dir(folder)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Flush a folder's entries (POSIX only; Windows cannot open a folder)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_dir(folder)
 
 
 def _first_line(exc: BaseException) -> str:

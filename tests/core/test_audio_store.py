@@ -34,7 +34,7 @@ def stored(folder: Path, pcm: np.ndarray) -> StoredAudio:
 
 def test_committed_file_is_a_valid_wav(tmp_path: Path) -> None:
     pcm = ramp(3 * SAMPLE_RATE + 17)
-    stored(tmp_path, pcm).close()
+    stored(tmp_path, pcm)
 
     with wave.open(str(tmp_path / AUDIO_FILE), "rb") as wav:
         assert wav.getnchannels() == 1
@@ -73,7 +73,7 @@ def test_abort_removes_the_partial_file(tmp_path: Path) -> None:
 def test_float_samples_are_scaled_and_clipped(tmp_path: Path) -> None:
     writer = AudioWriter(tmp_path / AUDIO_FILE)
     writer.write(np.array([0.0, 0.5, -0.5, 1.0, -1.0, 2.0, -3.0, 1 / 32768], np.float32))
-    writer.commit().close()
+    writer.commit()
 
     with wave.open(str(tmp_path / AUDIO_FILE), "rb") as wav:
         values = np.frombuffer(wav.readframes(8), dtype="<i2").tolist()
@@ -90,7 +90,6 @@ def test_read_returns_float32_of_the_right_stretch(tmp_path: Path) -> None:
     assert len(part) == 500
     np.testing.assert_array_equal(part, pcm[1000:1500].astype(np.float32) / 32768.0)
     assert audio.duration == 2.0
-    audio.close()
 
 
 def test_read_is_clipped_to_the_audio(tmp_path: Path) -> None:
@@ -101,7 +100,6 @@ def test_read_is_clipped_to_the_audio(tmp_path: Path) -> None:
     assert len(audio.read(990, 5000)) == 10
     assert len(audio.read(2000, 3000)) == 0
     assert len(audio.read(500, 400)) == 0
-    audio.close()
 
 
 def test_read_returns_a_copy(tmp_path: Path) -> None:
@@ -110,7 +108,6 @@ def test_read_returns_a_copy(tmp_path: Path) -> None:
     part[:] = 0.0
 
     assert audio.read(0, 10)[1] != 0.0
-    audio.close()
 
 
 def test_read_seconds(tmp_path: Path) -> None:
@@ -122,7 +119,6 @@ def test_read_seconds(tmp_path: Path) -> None:
     assert len(part) == int(0.75 * SAMPLE_RATE)
     assert part[0] == pcm[int(1.25 * SAMPLE_RATE)] / 32768.0
     assert len(audio.read_seconds(2.5, 10.0)) == SAMPLE_RATE // 2
-    audio.close()
 
 
 def test_blocks_cover_the_audio_in_order(tmp_path: Path) -> None:
@@ -137,7 +133,6 @@ def test_blocks_cover_the_audio_in_order(tmp_path: Path) -> None:
     np.testing.assert_array_equal(
         np.concatenate([b for _, b in blocks]), pcm.astype(np.float32) / 32768.0
     )
-    audio.close()
 
 
 def test_empty_audio(tmp_path: Path) -> None:
@@ -150,7 +145,7 @@ def test_empty_audio(tmp_path: Path) -> None:
 
 def test_file_cut_short_reads_only_what_is_there(tmp_path: Path) -> None:
     pcm = ramp(4000)
-    stored(tmp_path, pcm).close()
+    stored(tmp_path, pcm)
     path = tmp_path / AUDIO_FILE
     path.write_bytes(path.read_bytes()[: 44 + 2 * 2500 + 1])  # declared 4000, 2500.5 present
 
@@ -158,7 +153,6 @@ def test_file_cut_short_reads_only_what_is_there(tmp_path: Path) -> None:
 
     assert audio is not None and audio.num_samples == 2500
     np.testing.assert_array_equal(audio.read(0, 5000), pcm[:2500].astype(np.float32) / 32768.0)
-    audio.close()
 
 
 @pytest.mark.parametrize(
@@ -173,7 +167,7 @@ def test_file_cut_short_reads_only_what_is_there(tmp_path: Path) -> None:
     ids=["empty", "cut header", "wrong magic", "no data chunk", "zeroed"],
 )
 def test_damaged_header_is_not_stored_audio(tmp_path: Path, damage) -> None:
-    stored(tmp_path, ramp(1000)).close()
+    stored(tmp_path, ramp(1000))
     path = tmp_path / AUDIO_FILE
     path.write_bytes(damage(path.read_bytes()))
 
@@ -187,7 +181,7 @@ def test_no_audio_yet(tmp_path: Path) -> None:
 
 
 def test_header_sizes_match_the_data(tmp_path: Path) -> None:
-    stored(tmp_path, ramp(1234)).close()
+    stored(tmp_path, ramp(1234))
     header = (tmp_path / AUDIO_FILE).read_bytes()[:44]
 
     assert struct.unpack("<I", header[4:8])[0] == 36 + 2 * 1234

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,8 +34,34 @@ VOCAB = [
 ]
 
 
-def build_tiny_wav2vec2(folder: Path) -> Path:
-    """Write a tiny ``Wav2Vec2ForCTC`` and its ``Wav2Vec2Processor`` into ``folder``.
+#: The tests' sizes: wav2vec2-base's kernels and strides (product 320 samples = 20 ms
+#: per frame), with far fewer channels and layers.
+TINY_SIZES: dict[str, Any] = {
+    "hidden_size": 32,
+    "num_hidden_layers": 2,
+    "num_attention_heads": 2,
+    "intermediate_size": 64,
+    "conv_dim": (32,) * 7,
+    "num_conv_pos_embeddings": 16,
+    "num_conv_pos_embedding_groups": 4,
+}
+#: facebook/wav2vec2-base-960h's sizes: random weights, but the compute of the real model
+#: (the benchmark uses these).
+BASE_960H_SIZES: dict[str, Any] = {
+    "hidden_size": 768,
+    "num_hidden_layers": 12,
+    "num_attention_heads": 12,
+    "intermediate_size": 3072,
+    "conv_dim": (512,) * 7,
+    "conv_bias": False,
+    "num_conv_pos_embeddings": 128,
+    "num_conv_pos_embedding_groups": 16,
+}
+
+
+def build_tiny_wav2vec2(folder: Path, sizes: dict[str, Any] = TINY_SIZES) -> Path:
+    """Write a randomly initialised ``Wav2Vec2ForCTC`` and its ``Wav2Vec2Processor`` into
+    ``folder`` (tiny by default; ``BASE_960H_SIZES`` for a real model's compute).
 
     The output is what ``save_pretrained`` writes, so ``whisperx.load_align_model``
     loads it by folder name exactly as it would a downloaded model. The same seed gives
@@ -73,19 +100,11 @@ def build_tiny_wav2vec2(folder: Path) -> Path:
         pad_token_id=0,
         bos_token_id=1,
         eos_token_id=2,
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=64,
-        # wav2vec2-base's kernels and strides (product 320 samples = 20 ms per frame),
-        # with far fewer channels.
-        conv_dim=(32,) * 7,
         conv_kernel=(10, 3, 3, 3, 3, 2, 2),
         conv_stride=(5, 2, 2, 2, 2, 2, 2),
         feat_extract_norm="group",
-        num_conv_pos_embeddings=16,
-        num_conv_pos_embedding_groups=4,
         ctc_loss_reduction="mean",
+        **sizes,
     )
     torch.manual_seed(SEED)
     model = Wav2Vec2ForCTC(config)
