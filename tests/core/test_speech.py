@@ -234,7 +234,6 @@ def test_loudness_of_stored_audio(tmp_path: Path) -> None:
     regions = Loudness.of(audio).speech_map().regions()
 
     assert [(round(s, 1), round(e, 1)) for s, e in regions] == [(0.5, 1.0), (1.5, 2.0)]
-    audio.close()
 
 
 # -- SpeechEdges ---------------------------------------------------------------------------
