@@ -38,7 +38,13 @@ def free_output_path(source: Path, fmt: str, folder: Path | None = None) -> Path
     ``None`` when that folder cannot be written: the subtitles then stay in the job folder.
     """
     where = folder or source.parent
-    if not os.access(where, os.W_OK):
+    try:
+        # Also respect a folder marked read-only for everyone: root could write there,
+        # but whoever set the mode meant it to stay untouched.
+        writable = os.access(where, os.W_OK) and bool(where.stat().st_mode & 0o222)
+    except OSError:
+        writable = False
+    if not writable:
         return None
     candidate = where / f"{source.stem}.{fmt}"
     n = 2

@@ -368,3 +368,19 @@ def test_leftovers_of_a_crash_are_cleaned_up(tmp_path: Path, media: Path) -> Non
     assert cli("resume", record.id).returncode == 0
     assert not torn_write.exists()
     assert store.get(record.id).status == JobStatus.DONE
+
+
+def test_a_read_only_folder_is_never_written_to(tmp_path: Path, media: Path) -> None:
+    """Subtitles for a video in a read-only folder stay in the job folder (even for root)."""
+    folder = tmp_path / "archive"
+    video = copy_to(media / "jfk.flac", folder / "jfk.flac")
+    folder.chmod(0o555)
+    try:
+        done = cli("transcribe", video)
+    finally:
+        folder.chmod(0o755)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["jfk.flac"]
+    output = Path(done.stdout.strip())
+    assert output.name == "subtitles.srt" and output.is_file()
+    assert JobStore().root in output.parents
