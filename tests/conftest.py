@@ -20,7 +20,8 @@ import pytest  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 MEDIA = REPO.parent / "shared" / "media"
 # Threads that third-party libraries start once per process and keep.
-_LIBRARY_THREADS = ("tqdm", "ThreadPoolExecutor-")
+_LIBRARY_THREADS = ("tqdm", "ThreadPoolExecutor-", "Dummy-")
+# "Dummy-N" are Qt's own threads that once ran Python code; tests/gui checks QThreads itself.
 
 
 @pytest.fixture(autouse=True)

@@ -225,12 +225,21 @@ def cmd_resume(args: argparse.Namespace, store: JobStore) -> int:
     return runner.run_jobs([record.id], redo_other_models=args.redo_finished)
 
 
+COMMANDS = ("transcribe", "jobs", "resume")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0] not in COMMANDS and not args_list[0].startswith("-")):
+        # No command: the window, with any files given queued (how "Open with" and a
+        # file association launch us).
+        _setup_logging(False)
+        return _open_window([Path(a) for a in args_list])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(args_list)
     _setup_logging(args.verbose)
     if args.command is None:
-        return _open_window(parser)
+        return _open_window([])
     store = JobStore()
     store.clean_staging()  # half-created or half-deleted job folders from a crash
     commands = {"transcribe": cmd_transcribe, "jobs": cmd_jobs, "resume": cmd_resume}
@@ -244,8 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _open_window(parser: argparse.ArgumentParser) -> int:
-    """The desktop window is not part of this build yet; say what works instead."""
-    parser.print_help(sys.stderr)
-    _err("the desktop window is not available in this build; use 'subtitle-studio transcribe FILE'")
-    return EXIT_USAGE
+def _open_window(files: list[Path]) -> int:
+    """The desktop window; Qt is imported only now, so the commands start fast."""
+    from subtitle_studio.gui.app import run
+
+    return run(files)

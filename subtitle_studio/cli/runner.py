@@ -8,7 +8,6 @@ saved as paused and the command to resume it is printed.
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from subtitle_studio.cli.printers import JsonLinesPrinter, ProgressPrinter
 from subtitle_studio.core.bus import EventBus, job_channel
 from subtitle_studio.core.control import JobControl
 from subtitle_studio.core.jobstore import JobRecord, JobStore
+from subtitle_studio.core.output_paths import free_output_path
 from subtitle_studio.core.phases import JobStatus
 from subtitle_studio.core.pipeline import Pipeline
 from subtitle_studio.core.settings import JobSettings
@@ -30,28 +30,6 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_PAUSED = 130
-
-
-def free_output_path(source: Path, fmt: str, folder: Path | None = None) -> Path | None:
-    """``<stem>.<fmt>`` beside the source (or in ``folder``), never an existing file's name.
-
-    ``None`` when that folder cannot be written: the subtitles then stay in the job folder.
-    """
-    where = folder or source.parent
-    try:
-        # Also respect a folder marked read-only for everyone: root could write there,
-        # but whoever set the mode meant it to stay untouched.
-        writable = os.access(where, os.W_OK) and bool(where.stat().st_mode & 0o222)
-    except OSError:
-        writable = False
-    if not writable:
-        return None
-    candidate = where / f"{source.stem}.{fmt}"
-    n = 2
-    while candidate.exists():
-        candidate = where / f"{source.stem} ({n}).{fmt}"
-        n += 1
-    return candidate
 
 
 class JobRunner:

@@ -30,15 +30,21 @@ class RowEdit:
     end: float
     changed: frozenset[str]
     stage: Stage
+    #: The times come from aligning the user's corrected text against its own audio
+    #: (better than the machine row's times, which belong to the old words).
+    realigned: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "text": self.text,
             "start": self.start,
             "end": self.end,
             "changed": sorted(self.changed),
             "stage": self.stage,
         }
+        if self.realigned:
+            out["realigned"] = True
+        return out
 
 
 def check_times(start: float, end: float) -> None:
@@ -76,6 +82,16 @@ class Edits:
             stage = previous.stage
         self.rows[row_id] = RowEdit(text, start, end, frozenset(changed), stage)
 
+    def set_realigned(self, row_id: str, start: float, end: float) -> bool:
+        """Record times found by aligning the user's text; ignored (False) when the row is
+        no longer a text-only edit, since the user's own times always win."""
+        check_times(start, end)
+        edit = self.rows.get(row_id)
+        if edit is None or edit.changed & {"start", "end"}:
+            return False
+        self.rows[row_id] = RowEdit(edit.text, start, end, edit.changed, edit.stage, True)
+        return True
+
     def delete(self, row_id: str, stage: Stage) -> None:
         if self.inserted.pop(row_id, None) is not None:
             return
@@ -92,7 +108,8 @@ class Edits:
             "job_id": self.job_id,
             "rows": {k: v.to_dict() for k, v in self.rows.items()},
             "deleted": dict(self.deleted),
-            "inserted": list(self.inserted.values()),
+            # In time order, so the file reads like the table (and undo restores it exactly).
+            "inserted": sorted(self.inserted.values(), key=lambda r: (r["start"], r["id"])),
         }
 
     def save(self, folder: Path) -> None:
@@ -124,7 +141,12 @@ class Edits:
                 start, end = float(item["start"]), float(item["end"])
                 check_times(start, end)
                 edits.rows[str(row_id)] = RowEdit(
-                    str(item["text"]), start, end, frozenset(map(str, item["changed"])), stage
+                    str(item["text"]),
+                    start,
+                    end,
+                    frozenset(map(str, item["changed"])),
+                    stage,
+                    bool(item.get("realigned", False)),
                 )
             for row_id, stage in data.get("deleted", {}).items():
                 if stage not in STAGES:

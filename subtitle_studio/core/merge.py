@@ -66,10 +66,18 @@ def merge_rows(
     # stays as the user left it: a correction is never lost silently.
     for row_id, edit in edits.rows.items():
         if row_id not in present and row_id not in edits.deleted:
-            out.append(_edited_row(row_id, edit.text, edit.start, edit.end, edit.changed))
+            out.append(
+                _edited_row(row_id, edit.text, edit.start, edit.end, edit.changed, edit.realigned)
+            )
     for item in edits.inserted.values():
         out.append(
-            {**item, "modified": True, "inserted": True, "changed": ["text", "start", "end"]}
+            {
+                **item,
+                "modified": True,
+                "inserted": True,
+                "changed": ["text", "start", "end"],
+                "realigned": False,
+            }
         )
     out.sort(key=lambda r: (r["start"], r["end"]))
     return out
@@ -84,11 +92,12 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
         "modified": False,
         "inserted": False,
         "changed": [],
+        "realigned": False,
     }
 
 
 def _edited_row(
-    row_id: str, text: str, start: float, end: float, changed: frozenset[str]
+    row_id: str, text: str, start: float, end: float, changed: frozenset[str], realigned: bool
 ) -> dict[str, Any]:
     return {
         "id": row_id,
@@ -98,18 +107,33 @@ def _edited_row(
         "modified": True,
         "inserted": False,
         "changed": sorted(changed),
+        "realigned": realigned,
     }
 
 
+def _keeps_own_times(edit: RowEdit) -> bool:
+    """The user's times, or times found by aligning the user's text, beat the machine's."""
+    return bool(edit.changed & TIME_FIELDS) or edit.realigned
+
+
 def _apply(row: dict[str, Any], edit: RowEdit) -> dict[str, Any]:
-    if edit.changed & TIME_FIELDS:
-        return _edited_row(row["id"], edit.text, edit.start, edit.end, edit.changed)
-    return _edited_row(row["id"], edit.text, row["start"], row["end"], edit.changed)
+    if _keeps_own_times(edit):
+        return _edited_row(row["id"], edit.text, edit.start, edit.end, edit.changed, edit.realigned)
+    return _edited_row(row["id"], edit.text, row["start"], row["end"], edit.changed, False)
 
 
 def _apply_group(source: str, edit: RowEdit, group: list[dict[str, Any]]) -> dict[str, Any]:
-    if edit.changed & TIME_FIELDS:
-        return _edited_row(source, edit.text, edit.start, edit.end, edit.changed)
+    if _keeps_own_times(edit):
+        return _edited_row(source, edit.text, edit.start, edit.end, edit.changed, edit.realigned)
     start = min(r["start"] for r in group)
     end = max(r["end"] for r in group)
-    return _edited_row(source, edit.text, start, end, edit.changed)
+    return _edited_row(source, edit.text, start, end, edit.changed, False)
+
+
+def overlay_row(row: dict[str, Any], edits: Edits) -> dict[str, Any] | None:
+    """One unaligned row as the user sees it (``None`` when deleted): for a fragment
+    that arrives while the user is already editing earlier rows."""
+    if row["id"] in edits.deleted:
+        return None
+    edit = edits.rows.get(row["id"])
+    return _apply(row, edit) if edit is not None else _plain(row)

@@ -20,7 +20,12 @@ from subtitle_studio.errors import CheckpointError, StudioError
 
 
 def _public(row: dict[str, Any]) -> dict[str, Any]:
-    return {"id": row["id"], "start": row["start"], "end": row["end"], "text": row["text"]}
+    """A row as readers get it; aligned rows also name the unaligned row they came from,
+    which the merge needs to apply edits made before alignment."""
+    out = {"id": row["id"], "start": row["start"], "end": row["end"], "text": row["text"]}
+    if "source_id" in row:
+        out["source_id"] = row["source_id"]
+    return out
 
 
 class LiveJob:

@@ -73,6 +73,7 @@ def plain(row: dict[str, Any]) -> dict[str, Any]:
         "modified": False,
         "inserted": False,
         "changed": [],
+        "realigned": False,
     }
 
 
@@ -108,6 +109,7 @@ def test_unaligned_text_edit_keeps_the_rough_times() -> None:
         "modified": True,
         "inserted": False,
         "changed": ["text"],
+        "realigned": False,
     }
 
 
@@ -559,3 +561,19 @@ def test_large_merge_finishes() -> None:
     assert len(merged) == 10_000 - 125 - 250 + 125
     assert_sorted(merged)
     assert elapsed < 5.0, f"merging 10,000 rows took {elapsed:.1f} s: something is quadratic"
+
+
+def test_times_found_for_the_users_text_beat_the_machine_times() -> None:
+    """After a text edit is re-aligned against its own audio, those times stick (through a
+    new alignment too); a later edit of the times by the user wins over them."""
+    edits = Edits(JOB)
+    edits.modify("0_1", text=" Next lime.", start=9.0, end=12.0, changed={"text"}, stage="aligned")
+    assert edits.set_realigned("0_1", 9.4, 11.2)
+
+    row = by_id(merge_rows(ALIGNED, edits, aligned=True))["0_1"]
+    assert (row["start"], row["end"], row["realigned"]) == (9.4, 11.2, True)
+
+    edits.modify("0_1", text=" Next lime.", start=9.5, end=11.0, changed={"start"}, stage="aligned")
+    assert not edits.set_realigned("0_1", 1.0, 2.0), "the user's own times are never replaced"
+    row = by_id(merge_rows(ALIGNED, edits, aligned=True))["0_1"]
+    assert (row["start"], row["end"]) == (9.5, 11.0)

@@ -1,0 +1,418 @@
+"""The main window: the job list on the left, the live subtitle table on the right.
+
+Widgets and actions only; what they do lives in ``StudioSession``. Dropping files
+anywhere on the window queues them. Closing the window pauses the running job so
+it resumes on the next start.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, QUrl, Slot
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoGroup,
+)
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from subtitle_studio.core.app_settings import load_defaults, save_defaults
+from subtitle_studio.core.checkpoint import load_checkpoint
+from subtitle_studio.core.engine_api import Engines
+from subtitle_studio.core.jobstore import JobStore
+from subtitle_studio.core.phases import JobStatus
+from subtitle_studio.errors import StudioError
+from subtitle_studio.gui.job_list import JobListModel, JobListView, available_actions
+from subtitle_studio.gui.prompts import Prompts
+from subtitle_studio.gui.session import StudioSession
+from subtitle_studio.gui.settings_dialog import DefaultSettingsDialog, ResumeDialog
+from subtitle_studio.gui.subtitle_view import SubtitleTableView
+from subtitle_studio.gui.undo import DeleteRowsCommand, InsertRowCommand
+
+log = logging.getLogger(__name__)
+
+#: A refused edit stays visible this long above the table.
+BANNER_MS = 6000
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: JobStore, engines: Engines) -> None:
+        super().__init__()
+        self.setWindowTitle("Subtitle Studio")
+        self.setAcceptDrops(True)
+        self.resize(1200, 720)
+        self.prompts = Prompts(self)
+        self.session = StudioSession(store, engines, self.prompts, self)
+        self.store = store
+        self.current_job: str | None = None
+        self.undo_group = QUndoGroup(self)
+
+        self.jobs = JobListModel(store, self)
+        self.job_view = JobListView(self)
+        self.job_view.setModel(self.jobs)
+        self.table = SubtitleTableView(self)
+        self.banner = QLabel(self)
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "QLabel { padding: 6px; border-radius: 4px;"
+            " background: palette(highlight); color: palette(highlighted-text); }"
+        )
+        self.banner.hide()
+        self._banner_timer = QTimer(self)
+        self._banner_timer.setSingleShot(True)
+        self._banner_timer.timeout.connect(self.banner.hide)
+        self.title = QLabel("Drop video or audio files here to transcribe them.", self)
+
+        right = QWidget(self)
+        layout = QVBoxLayout(right)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.table)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.job_view)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([430, 770])
+        self.setCentralWidget(splitter)
+
+        self._make_actions()
+        self._wire()
+        self.jobs.refresh()
+        self.statusBar().showMessage("Ready")
+
+    # -- actions ---------------------------------------------------------------------
+    def _make_actions(self) -> None:
+        def action(text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
+            act = QAction(text, self)
+            if shortcut is not None:
+                act.setShortcut(QKeySequence(shortcut))
+            act.triggered.connect(slot)
+            return act
+
+        self.act_open = action(
+            "&Open video or audio…", self.open_files, QKeySequence.StandardKey.Open
+        )
+        self.act_export = action("&Export subtitles…", self.export_current, "Ctrl+E")
+        self.act_settings = action("Default &settings…", self.edit_defaults)
+        self.act_quit = action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.act_undo = self.undo_group.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(QKeySequence("Ctrl+Z"))
+        self.act_redo = self.undo_group.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.act_delete_row = action("&Delete subtitle", self.delete_rows, "Ctrl+Del")
+        self.act_insert_row = action("&Insert subtitle after", self.insert_row, "Ctrl+Ins")
+        self.act_start = action("&Start / Resume", self.start_selected, "Ctrl+R")
+        self.act_pause = action("&Pause", self.pause_selected)
+        self.act_cancel = action("&Cancel", self.cancel_selected)
+        self.act_folder = action("Open &folder", self.open_folder)
+        self.act_delete_job = action("De&lete job…", self.delete_selected)
+        self.job_actions = {
+            "start": self.act_start,
+            "resume": self.act_start,
+            "pause": self.act_pause,
+            "cancel": self.act_cancel,
+            "export": self.act_export,
+            "open_folder": self.act_folder,
+            "delete": self.act_delete_job,
+        }
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        for act in (self.act_open, self.act_export, self.act_settings):
+            file_menu.addAction(act)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        edit_menu = menu.addMenu("&Edit")
+        for act in (self.act_undo, self.act_redo, self.act_insert_row, self.act_delete_row):
+            edit_menu.addAction(act)
+        job_menu = menu.addMenu("&Job")
+        for act in (
+            self.act_start,
+            self.act_pause,
+            self.act_cancel,
+            self.act_folder,
+            self.act_delete_job,
+        ):
+            job_menu.addAction(act)
+        self.job_view.set_action_provider(self._context_actions)
+
+    def _context_actions(self, job_id: str) -> list[QAction | None]:
+        self._update_actions()
+        return [
+            self.act_start,
+            self.act_pause,
+            self.act_cancel,
+            None,
+            self.act_export,
+            self.act_folder,
+            None,
+            self.act_delete_job,
+        ]
+
+    def _wire(self) -> None:
+        s = self.session
+        s.jobs_changed.connect(self._on_jobs_changed)
+        s.job_progress.connect(self._on_progress)
+        s.job_status.connect(self._on_status)
+        s.alignment_ready.connect(self._on_alignment_ready)
+        s.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        s.refused.connect(self.show_banner)
+        self.job_view.selectionModel().selectionChanged.connect(self._on_job_selected)
+        self.table.editorClosed.connect(self._apply_pending_alignment)
+
+    # -- drag and drop ---------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.add_files(paths)
+
+    def add_files(self, paths: list[Path]) -> list[str]:
+        queued = self.session.add_paths(paths)
+        if queued:
+            self.select_job(queued[0])
+        return queued
+
+    @Slot()
+    def open_files(self) -> None:
+        files = self.prompts.ask_media_files()
+        if files:
+            self.add_files(files)
+
+    # -- jobs --------------------------------------------------------------------------
+    def select_job(self, job_id: str) -> None:
+        self.jobs.refresh()
+        row = self.jobs.row_of(job_id)
+        if row >= 0:
+            self.job_view.selectionModel().select(
+                self.jobs.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    def show_job(self, job_id: str | None) -> None:
+        """Show a job's subtitles in the table (opening its document on first use)."""
+        self.session.save_edits()
+        self.current_job = job_id
+        if job_id is None:
+            self.table.setModel(None)
+            self.title.setText("Drop video or audio files here to transcribe them.")
+            return
+        try:
+            opened = self.session.document(job_id)
+        except StudioError as exc:
+            self.show_banner(exc.message)
+            return
+        self.table.setModel(opened.model)
+        self.undo_group.addStack(opened.undo)
+        self.undo_group.setActiveStack(opened.undo)
+        self._show_title(job_id)
+        self._update_actions()
+
+    def _show_title(self, job_id: str) -> None:
+        record = self.jobs.record(job_id)
+        self.title.setText(f"<b>{record.name}</b> — {record.status}" if record else job_id)
+
+    @Slot()
+    def _on_job_selected(self) -> None:
+        job_id = self.selected_job()
+        if job_id != self.current_job:
+            self.show_job(job_id)
+        self._update_actions()
+
+    def selected_job(self) -> str | None:
+        rows = self.job_view.selectionModel().selectedRows()
+        return self.jobs.job_id(rows[0].row()) if rows else None
+
+    def _update_actions(self) -> None:
+        job_id = self.selected_job()
+        allowed: set[str] = set()
+        if job_id is not None and (record := self.jobs.record(job_id)) is not None:
+            folder = self.store.folder(job_id)
+            has_text = (folder / "checkpoint.json").exists() or job_id in self.session.documents
+            allowed = available_actions(
+                record.status,
+                is_running_here=self.session.queue.running_id == job_id,
+                queued_here=job_id in self.session.queue.waiting_ids,
+                has_transcript=has_text,
+            )
+        for name, act in self.job_actions.items():
+            act.setEnabled(
+                name in allowed or (act is self.act_start and bool({"start", "resume"} & allowed))
+            )
+
+    @Slot()
+    def start_selected(self) -> None:
+        job_id = self.selected_job()
+        if job_id is None:
+            return
+        record = self.store.get(job_id)
+        if record.status == JobStatus.QUEUED:
+            self.session.start(job_id)
+            return
+        try:
+            checkpoint = load_checkpoint(self.store.folder(job_id), job_id)
+        except StudioError:
+            checkpoint = None
+        dialog = ResumeDialog(
+            record,
+            detected_language=(checkpoint.language() if checkpoint else None) or record.language,
+            chunks_done=len(checkpoint.results) if checkpoint else 0,
+            aligned=bool(checkpoint and checkpoint.phase in ("srt", "done")),
+            parent=self,
+        )
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.session.resume(
+                job_id, dialog.result_settings(), redo_finished=dialog.redo_finished()
+            )
+
+    @Slot()
+    def pause_selected(self) -> None:
+        if (job_id := self.selected_job()) is not None:
+            self.session.pause(job_id)
+
+    @Slot()
+    def cancel_selected(self) -> None:
+        if (job_id := self.selected_job()) is not None:
+            self.session.cancel(job_id)
+
+    @Slot()
+    def delete_selected(self) -> None:
+        job_id = self.selected_job()
+        if job_id is not None and self.session.delete(job_id):
+            if self.current_job == job_id:
+                self.show_job(None)
+            self.jobs.refresh()
+
+    @Slot()
+    def export_current(self) -> None:
+        job_id = self.selected_job() or self.current_job
+        if job_id is not None:
+            self.session.export(job_id)
+
+    @Slot()
+    def open_folder(self) -> None:
+        job_id = self.selected_job()
+        if job_id is None:
+            return
+        record = self.store.get(job_id)
+        folder = (
+            Path(record.output_path).parent if record.output_path else self.store.folder(job_id)
+        )
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    @Slot()
+    def edit_defaults(self) -> None:
+        dialog = DefaultSettingsDialog(load_defaults(self.store.home), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            save_defaults(dialog.result_settings(), self.store.home)
+
+    # -- rows --------------------------------------------------------------------------
+    @Slot()
+    def delete_rows(self) -> None:
+        opened = self.session.documents.get(self.current_job or "")
+        if opened is None:
+            return
+        ids = [opened.model.row_id(i) for i in self.table.selectionModel().selectedRows()]
+        if ids:
+            opened.undo.push(DeleteRowsCommand(opened.document, ids))
+            self.session.save_edits_soon()
+
+    @Slot()
+    def insert_row(self) -> None:
+        opened = self.session.documents.get(self.current_job or "")
+        if opened is None:
+            return
+        rows = self.table.selectionModel().selectedRows()
+        document = opened.document
+        after = (
+            document.rows[rows[-1].row()]
+            if rows
+            else (document.rows[-1] if document.rows else None)
+        )
+        start = after.end + 0.05 if after is not None else 0.0
+        position = document.position(after.id) if after is not None else None
+        nxt = (
+            document.rows[position + 1]
+            if position is not None and position + 1 < len(document)
+            else None
+        )
+        end = min(start + 2.0, nxt.start - 0.05) if nxt is not None else start + 2.0
+        if end - start < 0.2:
+            self.show_banner("There is no room after this subtitle; move its neighbour first.")
+            return
+        opened.undo.push(InsertRowCommand(opened.document, start, end, ""))
+        self.session.save_edits_soon()
+
+    # -- events ------------------------------------------------------------------------
+    @Slot()
+    def _on_jobs_changed(self) -> None:
+        self.jobs.refresh()
+        self._update_actions()
+
+    @Slot(str, str, float, str)
+    def _on_progress(self, job_id: str, phase: str, percent: float, eta: str) -> None:
+        self.jobs.set_progress(job_id, phase, percent, eta)
+        if job_id == self.current_job:
+            text = f"{phase} {percent:.0f}%"
+            self.statusBar().showMessage(f"{text} — {eta}" if eta else text)
+
+    @Slot(str, str, str)
+    def _on_status(self, job_id: str, status: str, error: str) -> None:
+        self.jobs.set_status(job_id, status, error or None)
+        if job_id == self.current_job:
+            self._show_title(job_id)
+            if error:
+                self.show_banner(error)
+        self._update_actions()
+
+    @Slot(str)
+    def _on_alignment_ready(self, job_id: str) -> None:
+        if job_id != self.current_job:
+            self.session.apply_alignment(job_id)
+        elif not self.table.is_editing():
+            self._merge_keeping_view(job_id)
+        # else: applied when the open editor closes (_apply_pending_alignment)
+
+    @Slot()
+    def _apply_pending_alignment(self) -> None:
+        opened = self.session.documents.get(self.current_job or "")
+        if opened is not None and opened.alignment_pending:
+            QTimer.singleShot(0, lambda: self._merge_keeping_view(opened.job_id))
+
+    def _merge_keeping_view(self, job_id: str) -> None:
+        if self.table.is_editing():
+            return
+        state = self.table.visible_state()
+        self.session.apply_alignment(job_id)
+        self.table.restore_visible_state(state)
+
+    def show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.show()
+        self._banner_timer.start(BANNER_MS)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        running = self.session.queue.running_id
+        if running is not None:
+            self.statusBar().showMessage("Pausing the running job…")
+        self.session.shutdown()
+        event.accept()

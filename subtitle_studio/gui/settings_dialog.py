@@ -1,0 +1,468 @@
+"""Settings editors: the defaults for new jobs, and the settings of a job being resumed.
+
+The rules live in the core: ``JobSettings`` says which values are impossible and
+``check_resume`` says which settings a resumed job may change (SPEC §4). These
+widgets only collect values and show the core's answer, with its reasons, so the
+window tells a user exactly what the command line and the HTTP endpoint would.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from subtitle_studio.core.jobstore import JobRecord
+from subtitle_studio.core.resume_rules import LANGUAGE_REASON, LOCKED_REASONS, check_resume
+from subtitle_studio.core.settings import (
+    COMPUTE_TYPES,
+    DEVICES,
+    OUTPUT_FORMATS,
+    TASKS,
+    JobSettings,
+)
+from subtitle_studio.engines.models import available_whisper_models
+from subtitle_studio.errors import SettingsError
+
+log = logging.getLogger(__name__)
+
+CHOOSE_FOLDER = "Choose folder…"
+LOCK = "🔒"
+WARNING = "⚠"
+
+#: Asks the user for a folder (the argument is the dialog title); ``None`` when canceled.
+FolderChooser = Callable[[str], str | None]
+
+LABELS: dict[str, str] = {
+    "model": "Model",
+    "language": "Language",
+    "task": "Task",
+    "device": "Device",
+    "compute_type": "Compute type",
+    "beam_size": "Beam size",
+    "vad": "Skip silence (VAD)",
+    "chunk_max_s": "Chunk length",
+    "chunk_min_silence_ms": "Minimum pause between chunks",
+    "word_timestamps": "Word timestamps",
+    "align_model": "Alignment model",
+    "output_format": "Output format",
+    "threads": "Threads",
+}
+
+#: Common languages; a code saved by another client is added to the list when shown.
+LANGUAGES: dict[str, str] = {
+    "auto": "Detect automatically",
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "de": "German",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "pl": "Polish",
+    "tr": "Turkish",
+    "ar": "Arabic",
+    "hi": "Hindi",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "zh": "Chinese",
+}
+_TASK_LABELS = {"transcribe": "Transcribe", "translate": "Translate to English"}
+_DEVICE_LABELS = {"auto": "Automatic", "cpu": "CPU", "cuda": "NVIDIA GPU (CUDA)"}
+_FORMAT_LABELS = {"srt": "SubRip (.srt)", "vtt": "WebVTT (.vtt)", "json": "JSON (.json)"}
+
+
+def _installed_models() -> list[str]:
+    """Names of the models on this computer; a broken install must not stop the dialog."""
+    try:
+        return [m.name for m in available_whisper_models()]
+    except Exception:  # noqa: BLE001 - any failure here only shortens a list
+        log.warning("could not list the installed models", exc_info=True)
+        return []
+
+
+def _choose_folder_dialog(parent: QWidget, title: str) -> str | None:
+    return QFileDialog.getExistingDirectory(parent, title) or None
+
+
+class SettingsForm(QWidget):
+    """Editors for the job settings a user sets; emits ``changed`` on every edit."""
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        models: Sequence[str] | None = None,
+        choose_folder: FolderChooser | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._choose_folder = choose_folder or (lambda title: _choose_folder_dialog(self, title))
+        self._base = JobSettings()
+        self._locked: dict[str, str] = {}
+        self._previous_text: dict[str, str] = {}
+        self._rounded: dict[str, tuple[float, float]] = {}  # shown value -> value set
+        self._loading = False
+        model_names = list(_installed_models() if models is None else models)
+
+        self.editors: dict[str, QWidget] = {
+            "model": self._folder_combo("model", ["auto", *model_names]),
+            "language": self._data_combo(
+                (code, name if code == "auto" else f"{name} ({code})")
+                for code, name in LANGUAGES.items()
+            ),
+            "task": self._data_combo((t, _TASK_LABELS.get(t, t)) for t in TASKS),
+            "device": self._data_combo((d, _DEVICE_LABELS.get(d, d)) for d in DEVICES),
+            "compute_type": self._data_combo((c, c) for c in COMPUTE_TYPES),
+            "beam_size": self._spin(1, 20),
+            "vad": self._checkbox(),
+            "chunk_max_s": self._seconds(),
+            "word_timestamps": self._checkbox(),
+            "align_model": self._folder_combo("align_model", ["auto", "none"]),
+            "output_format": self._data_combo(
+                (f, _FORMAT_LABELS.get(f, f)) for f in OUTPUT_FORMATS
+            ),
+            "threads": self._spin(0, 256, special="Automatic"),
+        }
+        self._labels: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for name, editor in self.editors.items():
+            label = QLabel(LABELS[name])
+            label.setBuddy(editor)
+            self._labels[name] = label
+            form.addRow(label, editor)
+        #: Why some settings cannot change, in words a user reads without hovering.
+        self.locked_notes = QLabel()
+        self.locked_notes.setWordWrap(True)
+        self.locked_notes.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addWidget(self.locked_notes)
+        self.set_settings(self._base)
+
+    # -- editor factories --------------------------------------------------------
+    def _data_combo(self, rows: Iterable[tuple[str, str]]) -> QComboBox:
+        """A fixed list: the user reads a label, the settings get the value."""
+        combo = QComboBox()
+        for value, label in rows:
+            combo.addItem(label, value)
+        combo.currentIndexChanged.connect(self._emit_changed)
+        return combo
+
+    def _folder_combo(self, name: str, values: list[str]) -> QComboBox:
+        """An editable list of names with a last entry that asks for a folder."""
+        combo = QComboBox()
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        combo.addItems(values)
+        combo.addItem(CHOOSE_FOLDER)
+        combo.editTextChanged.connect(lambda text: self._folder_text_changed(name, text))
+        combo.activated.connect(lambda index: self._folder_activated(name, combo, index))
+        return combo
+
+    def _spin(self, low: int, high: int, *, special: str = "") -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(low, high)
+        if special:
+            spin.setSpecialValueText(special)
+        spin.valueChanged.connect(self._emit_changed)
+        return spin
+
+    def _seconds(self) -> QDoubleSpinBox:
+        # The range is JobSettings' own (5-120 s), so the spin box cannot hold a bad value.
+        spin = QDoubleSpinBox()
+        spin.setRange(5.0, 120.0)
+        spin.setDecimals(1)
+        spin.setSingleStep(5.0)
+        spin.setSuffix(" s")
+        spin.valueChanged.connect(self._emit_changed)
+        return spin
+
+    def _checkbox(self) -> QCheckBox:
+        box = QCheckBox()
+        box.toggled.connect(self._emit_changed)
+        return box
+
+    # -- folder choice -----------------------------------------------------------
+    def _folder_text_changed(self, name: str, text: str) -> None:
+        # Picking "Choose folder…" puts that text in the box for a moment; it is not a value.
+        if text != CHOOSE_FOLDER:
+            self._previous_text[name] = text
+            self._emit_changed()
+
+    def _folder_activated(self, name: str, combo: QComboBox, index: int) -> None:
+        if combo.itemText(index) != CHOOSE_FOLDER:
+            return
+        folder = self._choose_folder(f"{LABELS[name]} folder")
+        self._set_combo_text(combo, folder or self._previous_text.get(name, "auto"))
+
+    @staticmethod
+    def _set_combo_text(combo: QComboBox, text: str) -> None:
+        index = combo.findText(text)
+        if index < 0:
+            index = combo.count() - 1  # before "Choose folder…"
+            combo.insertItem(index, text)
+        combo.setCurrentIndex(index)
+        combo.setEditText(text)
+
+    def _emit_changed(self, *_args: Any) -> None:
+        if not self._loading:
+            self.changed.emit()
+
+    # -- values ------------------------------------------------------------------
+    def values(self) -> dict[str, Any]:
+        """The editors' raw values, unchecked (``check_resume`` wants them as typed)."""
+        out: dict[str, Any] = {}
+        for name, editor in self.editors.items():
+            if isinstance(editor, QComboBox):
+                out[name] = (
+                    editor.currentText().strip() if editor.isEditable() else editor.currentData()
+                )
+            elif isinstance(editor, QCheckBox):
+                out[name] = editor.isChecked()
+            elif isinstance(editor, QDoubleSpinBox):
+                # The box shows one decimal; an untouched 30.25 must not read as a change.
+                shown, exact = self._rounded.get(name, (None, None))
+                out[name] = exact if editor.value() == shown else editor.value()
+            elif isinstance(editor, QSpinBox):
+                out[name] = editor.value()
+        return out
+
+    def settings(self) -> JobSettings:
+        """The edited settings; ``SettingsError`` with the reason for impossible values."""
+        return JobSettings.from_dict({**self._base.to_dict(), **self.values()})
+
+    def set_settings(self, settings: JobSettings) -> None:
+        """Show ``settings``; fields without an editor are kept as they are."""
+        self._base = settings
+        self._loading = True
+        try:
+            for name, editor in self.editors.items():
+                value = getattr(settings, name)
+                if isinstance(editor, QComboBox) and editor.isEditable():
+                    self._set_combo_text(editor, str(value))
+                    self._previous_text[name] = str(value)
+                elif isinstance(editor, QComboBox):
+                    index = editor.findData(value)
+                    if index < 0:  # a code saved by another client: show it, don't drop it
+                        editor.addItem(str(value), value)
+                        index = editor.count() - 1
+                    editor.setCurrentIndex(index)
+                elif isinstance(editor, QCheckBox):
+                    editor.setChecked(bool(value))
+                elif isinstance(editor, QDoubleSpinBox):
+                    editor.setValue(value)
+                    self._rounded[name] = (editor.value(), value)
+                elif isinstance(editor, QSpinBox):
+                    editor.setValue(value)
+        finally:
+            self._loading = False
+        self.changed.emit()
+
+    # -- locks -------------------------------------------------------------------
+    def set_locked(self, name: str, reason: str) -> None:
+        """Disable ``name``'s editor and say why, on hover and in plain sight."""
+        self._locked[name] = reason
+        editor = self.editors.get(name)
+        if editor is not None:
+            editor.setEnabled(False)
+            editor.setToolTip(reason)
+            self._labels[name].setText(f"{LOCK} {LABELS[name]}")
+            self._labels[name].setToolTip(reason)
+        lines = [f"{LOCK} {LABELS.get(n, n)}: {why}." for n, why in self._locked.items()]
+        self.locked_notes.setText("\n".join(lines))
+        self.locked_notes.show()
+
+    def locked(self) -> dict[str, str]:
+        return dict(self._locked)
+
+
+def _message_label(color: str) -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {color};")
+    label.hide()
+    return label
+
+
+def _show_lines(label: QLabel, marker: str, lines: Sequence[str]) -> None:
+    label.setText("\n".join(f"{marker} {line}" for line in lines))
+    label.setVisible(bool(lines))
+
+
+class _SettingsDialog(QDialog):
+    """A settings form above a red error line and OK/Cancel; OK is off while invalid."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        models: Sequence[str] | None,
+        choose_folder: FolderChooser | None,
+    ) -> None:
+        super().__init__(parent)
+        self.form = SettingsForm(self, models=models, choose_folder=choose_folder)
+        self.errors = _message_label("#b00020")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+    def _lay_out(self, *widgets: QWidget) -> None:
+        layout = QVBoxLayout(self)
+        for widget in widgets:
+            layout.addWidget(widget)
+        layout.addWidget(self.buttons)
+
+    def ok_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def _show_errors(self, errors: Sequence[str]) -> None:
+        _show_lines(self.errors, "✖", errors)
+        self.ok_button().setEnabled(not errors)
+
+
+class DefaultSettingsDialog(_SettingsDialog):
+    """Edits the settings new jobs start with."""
+
+    def __init__(
+        self,
+        settings: JobSettings,
+        parent: QWidget | None = None,
+        *,
+        models: Sequence[str] | None = None,
+        choose_folder: FolderChooser | None = None,
+    ) -> None:
+        super().__init__(parent, models, choose_folder)
+        self.setWindowTitle("Default settings for new jobs")
+        self._result = settings
+        self._lay_out(self.form, self.errors)
+        self.form.changed.connect(self._validate)
+        self.form.set_settings(settings)
+
+    def _validate(self) -> JobSettings | None:
+        try:
+            settings = self.form.settings()
+        except SettingsError as exc:
+            self._show_errors([exc.message])
+            return None
+        self._show_errors([])
+        return settings
+
+    def accept(self) -> None:
+        settings = self._validate()
+        if settings is None:
+            return
+        self._result = settings
+        super().accept()
+
+    def result_settings(self) -> JobSettings:
+        return self._result
+
+
+class ResumeDialog(_SettingsDialog):
+    """Asks how to resume a job, showing what ``check_resume`` forces, warns and refuses."""
+
+    def __init__(
+        self,
+        record: JobRecord,
+        *,
+        detected_language: str | None,
+        chunks_done: int,
+        aligned: bool,
+        parent: QWidget | None = None,
+        models: Sequence[str] | None = None,
+        choose_folder: FolderChooser | None = None,
+    ) -> None:
+        super().__init__(parent, models, choose_folder)
+        self.setWindowTitle(f"Resume {record.name}")
+        self._record = record
+        self._detected = detected_language
+        self._chunks_done = chunks_done
+        self._aligned = aligned
+
+        done = [f"{chunks_done} chunk(s) already transcribed"]
+        if detected_language:
+            done.append(f"language detected: {detected_language}")
+        if aligned:
+            done.append("alignment finished")
+        summary = QLabel(f"<b>{escape(record.name)}</b><br>" + "; ".join(done) + ".")
+        summary.setWordWrap(True)
+        summary.setToolTip(record.source)
+
+        shown = record.settings
+        if detected_language:
+            shown = shown.replace(language=detected_language)
+        self.form.set_settings(shown)
+        for name, reason in LOCKED_REASONS.items():
+            self.form.set_locked(name, reason)
+        if detected_language:
+            self.form.set_locked("language", LANGUAGE_REASON)
+
+        self.warnings = _message_label("#a15c00")
+        self.redo_box = QCheckBox("Also redo the finished chunks with the new model")
+        self.redo_box.setToolTip("Your own edits to those chunks are kept.")
+        self.redo_box.hide()
+        self.ok_button().setText("Resume")
+        self._lay_out(summary, self.form, self.warnings, self.errors, self.redo_box)
+        self.form.changed.connect(self._recheck)
+        self._recheck()
+
+    def changes(self) -> dict[str, Any]:
+        """The settings the user asks to change, as ``check_resume`` wants them."""
+        original = self._record.settings.to_dict()
+        return {k: v for k, v in self.form.values().items() if v != original[k]}
+
+    def _recheck(self) -> None:
+        changes = self.changes()
+        self._check = check_resume(
+            self._record.settings,
+            changes,
+            detected_language=self._detected,
+            chunks_done=self._chunks_done,
+            aligned=self._aligned,
+        )
+        forced = [
+            f"{LABELS.get(f.setting, f.setting)} stays {f.kept!r}: {f.reason}"
+            for f in self._check.forced
+        ]
+        _show_lines(self.warnings, WARNING, [*forced, *self._check.warnings])
+        self._show_errors(self._check.errors)
+        self.redo_box.setVisible("model" in changes and self._chunks_done > 0)
+        log.debug("resume check for %s: %s", self._record.id, self._check.to_dict())
+
+    def accept(self) -> None:
+        self._recheck()
+        if not self._check.valid:
+            return
+        super().accept()
+
+    def result_settings(self) -> JobSettings:
+        """The settings the resumed job runs with: locked ones forced to the record's."""
+        if self._check.settings is None:
+            raise SettingsError("Invalid settings: " + "; ".join(self._check.errors))
+        return self._check.settings
+
+    def redo_finished(self) -> bool:
+        return not self.redo_box.isHidden() and self.redo_box.isChecked()

@@ -1,0 +1,261 @@
+"""The window as a user meets it: drop files, watch rows arrive, fix them while the machine
+works, and find every fix again after alignment and after reopening the application."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QDialog
+
+from subtitle_studio.core.alignment import AlignedDoc
+from subtitle_studio.core.app_settings import save_defaults
+from subtitle_studio.core.checkpoint import load_checkpoint
+from subtitle_studio.core.jobstore import JobStore
+from subtitle_studio.core.phases import JobStatus
+from subtitle_studio.core.settings import JobSettings
+from subtitle_studio.gui import main_window as main_window_module
+from subtitle_studio.gui.subtitle_model import COL_END, COL_START, COL_TEXT, MODIFIED_ROLE
+from tests.support.media_files import copy_to
+
+LJ = "en_ljspeech_LJ001-0001_to_0023_concat.flac"
+#: Short chunks: many fragments, and time to edit between them.
+MANY_CHUNKS = JobSettings(chunk_max_s=10, align_model="none")
+
+
+class AcceptingDialog:
+    """The resume dialog, accepted with the job's own settings."""
+
+    def __init__(self, record, **kwargs) -> None:
+        self.record = record
+
+    def exec(self) -> QDialog.DialogCode:
+        return QDialog.DialogCode.Accepted
+
+    def result_settings(self) -> JobSettings:
+        return self.record.settings
+
+    def redo_finished(self) -> bool:
+        return False
+
+
+def drop(window, paths: list[Path]) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+
+
+def wait_status(qtbot, window, job_id: str, status: JobStatus, timeout: int = 120_000) -> None:
+    qtbot.waitUntil(
+        lambda: (
+            window.session.queue.running_id != job_id and window.store.get(job_id).status == status
+        ),
+        timeout=timeout,
+    )
+
+
+def test_dropping_media_creates_jobs_and_refuses_the_rest(
+    make_window, qtbot, tmp_path: Path, media: Path
+) -> None:
+    window = make_window()
+    folder = tmp_path / "holiday"
+    copy_to(media / "jfk.flac", folder / "speech.flac")
+    copy_to(media / "en_nasa_13013_video.mp4", folder / "sub" / "clip.mp4")
+    (folder / "notes.txt").write_text("not media")
+    notes = tmp_path / "letter.pdf"
+    notes.write_bytes(b"%PDF-1.4")
+
+    drop(window, [folder, notes])
+
+    records = window.store.list()
+    assert sorted(Path(r.source).name for r in records) == ["clip.mp4", "speech.flac"]
+    assert window.prompts.informed and "letter.pdf" in window.prompts.informed[0][1]
+    assert "notes.txt" not in window.prompts.informed[0][1]  # inside a dropped folder: skipped
+    queued = [window.session.queue.running_id, *window.session.queue.waiting_ids]
+    assert sorted(queued) == sorted(r.id for r in records)
+    for record in records:
+        wait_status(qtbot, window, record.id, JobStatus.DONE)
+    assert window.session.queue.running_id is None
+
+
+def test_dropping_only_unsupported_files_creates_nothing(make_window, tmp_path: Path) -> None:
+    window = make_window()
+    (tmp_path / "a.docx").write_bytes(b"PK")
+    (tmp_path / "b.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nhi\n")
+    drop(window, [tmp_path / "a.docx", tmp_path / "b.srt"])
+    assert window.store.list() == []
+    assert len(window.prompts.informed) == 1
+
+
+def test_dropping_a_file_with_an_unfinished_job_offers_to_resume_it(
+    make_window, qtbot, tmp_path: Path, media: Path
+) -> None:
+    video = copy_to(media / "jfk.flac", tmp_path / "speech.flac")
+    earlier = JobStore().create(video, JobSettings(align_model="none"))
+    window = make_window()
+    window.prompts.resume_answer = True
+    drop(window, [video])
+    assert window.prompts.asked_resume == ["speech.flac"]
+    assert [r.id for r in window.store.list()] == [earlier.id], "no second job"
+    wait_status(qtbot, window, earlier.id, JobStatus.DONE)
+
+    window.prompts.resume_answer = False
+    other = JobStore().create(video, JobSettings(align_model="none"))
+    drop(window, [video])
+    assert len(window.store.list()) == 3, "starting over makes a new job"
+    for record in window.store.list():
+        if record.id != earlier.id and record.id != other.id:
+            wait_status(qtbot, window, record.id, JobStatus.DONE)
+
+
+def test_edits_during_transcription_survive_alignment_and_reopening(
+    make_window, qtbot, tmp_path: Path, media: Path
+) -> None:
+    save_defaults(MANY_CHUNKS)
+    window = make_window()
+    [job_id] = window.add_files([copy_to(media / LJ, tmp_path / "printing.flac")])
+    opened = window.session.document(job_id)
+    model, document = opened.model, opened.document
+    assert window.table.model() is model
+
+    # Rows appear while the job runs.
+    qtbot.waitUntil(lambda: len(document) >= 4, timeout=120_000)
+    assert window.session.queue.running_id == job_id
+    text_row, time_row = document.rows[0].id, document.rows[2].id
+    first = model.index(0, COL_TEXT)
+    assert model.setData(
+        first, "Printing, in the only sense we care about,", Qt.ItemDataRole.EditRole
+    )
+    times_index = model.index(document.position(time_row), COL_START)
+    new_start = round(document.row(time_row).start + 0.25, 3)
+    assert model.setData(times_index, f"{new_start:.3f}", Qt.ItemDataRole.EditRole)
+    new_end = round(document.row(time_row).end - 0.25, 3)
+    assert model.setData(
+        model.index(document.position(time_row), COL_END),
+        f"{new_end:.3f}",
+        Qt.ItemDataRole.EditRole,
+    )
+    # Saved to edits.json within a second.
+    edits_file = window.store.folder(job_id) / "edits.json"
+    qtbot.waitUntil(
+        lambda: edits_file.exists() and time_row in edits_file.read_text(), timeout=1000
+    )
+
+    wait_status(qtbot, window, job_id, JobStatus.DONE, timeout=180_000)
+    qtbot.waitUntil(lambda: document.aligned, timeout=10_000)
+
+    aligned = AlignedDoc.load(window.store.folder(job_id), job_id)
+    assert aligned is not None
+    edited = document.row(text_row)
+    assert edited.text == "Printing, in the only sense we care about,"
+    assert edited.modified and model.index(document.position(text_row), 0).data(MODIFIED_ROLE)
+    pieces = [r for r in aligned.segments if r["source_id"] == text_row]
+    span = (min(r["start"] for r in pieces), max(r["end"] for r in pieces))
+    assert (edited.start, edited.end) == span or edited.realigned, "aligned times (or re-aligned)"
+    moved = document.row(time_row)
+    assert (moved.start, moved.end) == (new_start, new_end) and moved.modified
+    untouched = [r for r in document.rows if not r.modified]
+    by_id = {r["id"]: r for r in aligned.segments}
+    assert untouched and all(
+        (r.start, r.end) == (by_id[r.id]["start"], by_id[r.id]["end"]) for r in untouched
+    )
+
+    window.close()
+    reopened = make_window()
+    reopened.select_job(job_id)
+    again = reopened.session.document(job_id).document
+    assert again.row(text_row).text == edited.text and again.row(text_row).modified
+    assert (again.row(time_row).start, again.row(time_row).end) == (new_start, new_end)
+
+
+def test_pause_and_resume_from_the_job_list(
+    make_window, qtbot, tmp_path: Path, media: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    save_defaults(MANY_CHUNKS)
+    window = make_window()
+    [job_id] = window.add_files([copy_to(media / LJ, tmp_path / "printing.flac")])
+    document = window.session.document(job_id).document
+    qtbot.waitUntil(lambda: len(document) >= 3, timeout=120_000)
+    window.select_job(job_id)
+    window.pause_selected()
+    wait_status(qtbot, window, job_id, JobStatus.PAUSED)
+    done_before = set(load_checkpoint(window.store.folder(job_id), job_id).processed_indices)
+    assert window.jobs.record(job_id).status == JobStatus.PAUSED
+
+    monkeypatch.setattr(main_window_module, "ResumeDialog", AcceptingDialog)
+    fragments: list[int] = []
+    window.session.bridge.fragment.connect(lambda j, data: fragments.append(data["segment_index"]))
+    window.start_selected()
+    wait_status(qtbot, window, job_id, JobStatus.DONE, timeout=180_000)
+    assert fragments and not set(fragments) & done_before, "finished chunks were not redone"
+
+
+def test_a_job_killed_with_its_process_shows_interrupted_and_resumes(
+    make_window, qtbot, tmp_path: Path, media: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = copy_to(media / LJ, tmp_path / "printing.flac")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "subtitle_studio", "transcribe", source, "--chunk-length", "10",
+         "--align-model", "none", "--events", "jsonl", "-o", tmp_path / "out.srt"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=os.environ.copy(),
+    )  # fmt: skip
+    events = (json.loads(line) for line in proc.stdout)
+    job_id = next(events)["data"]["job_id"]  # the first event is `connected`
+    for event in events:
+        if event["event"] == "fragment" and event["data"]["segment_index"] >= 2:
+            break
+    proc.kill()
+    proc.wait(timeout=30)
+
+    window = make_window()
+    assert window.jobs.record(job_id).status == JobStatus.INTERRUPTED
+    window.select_job(job_id)
+    assert len(window.session.document(job_id).document) > 0, "the checkpoint's rows are shown"
+
+    monkeypatch.setattr(main_window_module, "ResumeDialog", AcceptingDialog)
+    window.start_selected()
+    wait_status(qtbot, window, job_id, JobStatus.DONE, timeout=180_000)
+    assert (tmp_path / "out.srt").exists()
+
+
+def test_sigterm_closes_the_window_and_pauses_the_running_job(tmp_path: Path, media: Path) -> None:
+    """``subtitle-studio FILE`` starts the file at once; SIGTERM closes cleanly, pausing it."""
+    source = copy_to(media / LJ, tmp_path / "printing.flac")
+    save_defaults(MANY_CHUNKS)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "subtitle_studio", str(source)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )  # fmt: skip
+    store = JobStore()
+    deadline = time.monotonic() + 120
+    job_id = None
+    while time.monotonic() < deadline:
+        records = store.list()
+        if records:
+            job_id = records[0].id
+            checkpoint = load_checkpoint(store.folder(job_id), job_id)
+            if checkpoint is not None and len(checkpoint.results) >= 2:
+                break
+        time.sleep(0.2)
+    assert job_id is not None, "the file given on the command line was not started"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert store.get(job_id).status == JobStatus.PAUSED
