@@ -259,3 +259,122 @@ def test_sigterm_closes_the_window_and_pauses_the_running_job(tmp_path: Path, me
     assert proc.returncode == 0, err
     assert "Traceback" not in err
     assert store.get(job_id).status == JobStatus.PAUSED
+
+
+def test_closing_the_window_pauses_the_job_and_the_next_start_resumes_it(
+    make_window, qtbot, tmp_path: Path, media: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    save_defaults(MANY_CHUNKS)
+    window = make_window()
+    [job_id] = window.add_files([copy_to(media / LJ, tmp_path / "printing.flac")])
+    document = window.session.document(job_id).document
+    qtbot.waitUntil(lambda: len(document) >= 3, timeout=120_000)
+    window.close()
+    assert window.store.get(job_id).status == JobStatus.PAUSED
+    done = len(load_checkpoint(window.store.folder(job_id), job_id).results)
+
+    reopened = make_window()
+    assert reopened.jobs.record(job_id).status == JobStatus.PAUSED
+    reopened.select_job(job_id)
+    monkeypatch.setattr(main_window_module, "ResumeDialog", AcceptingDialog)
+    reopened.start_selected()
+    wait_status(qtbot, reopened, job_id, JobStatus.DONE, timeout=180_000)
+    checkpoint = load_checkpoint(reopened.store.folder(job_id), job_id)
+    assert checkpoint.complete and done < checkpoint.total_segments
+
+
+def test_cancel_from_the_window(make_window, qtbot, tmp_path: Path, media: Path) -> None:
+    save_defaults(MANY_CHUNKS)
+    window = make_window()
+    [job_id] = window.add_files([copy_to(media / LJ, tmp_path / "printing.flac")])
+    document = window.session.document(job_id).document
+    qtbot.waitUntil(lambda: len(document) >= 2, timeout=120_000)
+    window.select_job(job_id)
+    assert window.act_cancel.isEnabled()
+    window.cancel_selected()
+    wait_status(qtbot, window, job_id, JobStatus.CANCELED)
+    assert window.jobs.record(job_id).status == JobStatus.CANCELED
+    assert (window.store.folder(job_id) / "checkpoint.json").exists(), "the work done is kept"
+
+
+def test_export_never_overwrites_and_delete_asks_first(
+    make_window, qtbot, tmp_path: Path, media: Path
+) -> None:
+    save_defaults(JobSettings(align_model="none"))
+    window = make_window()
+    video = copy_to(media / "jfk.flac", tmp_path / "speech.flac")
+    [job_id] = window.add_files([video])
+    wait_status(qtbot, window, job_id, JobStatus.DONE)
+    opened = window.session.document(job_id)
+    qtbot.waitUntil(lambda: opened.document.aligned and len(opened.document) > 0, timeout=10_000)
+    # The job wrote speech.srt beside the video; the export proposes a free name.
+    proposed: list[Path] = []
+    window.prompts.ask_export_path = lambda default: (
+        proposed.append(default) or tmp_path / "mine.vtt"
+    )
+    window.select_job(job_id)
+    assert window.act_export.isEnabled()
+    window.export_current()
+    assert proposed == [tmp_path / "speech (2).srt"]
+    assert (tmp_path / "mine.vtt").read_text().startswith("WEBVTT")
+
+    window.prompts.delete_answer = False
+    window.delete_selected()
+    assert window.store.list(), "nothing is deleted without confirmation"
+    window.prompts.delete_answer = True
+    window.delete_selected()
+    assert window.store.list() == []
+    assert (tmp_path / "speech.srt").exists(), "exported files are kept"
+
+
+def test_a_corrected_row_is_realigned_against_its_own_audio(
+    make_window, qtbot, tmp_path: Path, media: Path, tiny_align_model: Path
+) -> None:
+    """After alignment, a text correction is aligned again with the job's alignment model;
+    the new times are saved and survive a new merge."""
+    save_defaults(JobSettings(align_model=str(tiny_align_model)))
+    window = make_window()
+    [job_id] = window.add_files([copy_to(media / "jfk.flac", tmp_path / "speech.flac")])
+    wait_status(qtbot, window, job_id, JobStatus.DONE)
+    opened = window.session.document(job_id)
+    document, model = opened.document, opened.model
+    qtbot.waitUntil(lambda: document.aligned, timeout=10_000)
+    row = document.rows[-1]
+    corrected = "Ask what YOU can do for your country!"
+    assert corrected != row.text
+    assert model.setData(model.index(len(document) - 1, COL_TEXT), corrected)
+    qtbot.waitUntil(lambda: document.row(row.id).realigned, timeout=60_000)
+    realigned = document.row(row.id)
+    assert realigned.modified and "text" in realigned.changed
+    assert 0 <= realigned.start < realigned.end <= 11.01
+    edits_file = window.store.folder(job_id) / "edits.json"
+    qtbot.waitUntil(
+        lambda: edits_file.exists() and '"realigned": true' in edits_file.read_text(),
+        timeout=2_000,
+    )
+    window.session.apply_alignment(job_id)  # the merge again: the re-aligned times stay
+    again = document.row(row.id)
+    assert (again.text, again.start, again.end) == (corrected, realigned.start, realigned.end)
+
+
+def test_the_window_stays_open_after_its_files_are_done(tmp_path: Path, media: Path) -> None:
+    source = copy_to(media / "jfk.flac", tmp_path / "speech.flac")
+    save_defaults(JobSettings(align_model="none"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "subtitle_studio", str(source)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )  # fmt: skip
+    store = JobStore()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        records = store.list()
+        if records and records[0].status == JobStatus.DONE:
+            break
+        time.sleep(0.2)
+    assert store.list() and store.list()[0].status == JobStatus.DONE
+    time.sleep(1.0)
+    assert proc.poll() is None, "the window closed by itself"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
