@@ -7,11 +7,12 @@ corrupt checkpoint must fail the job with a reason, never resume into garbage.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from subtitle_studio.core.atomic import read_json, write_json_atomic
+from subtitle_studio.core.atomic import read_json, write_text_atomic
 from subtitle_studio.errors import CheckpointError
 
 CHECKPOINT_VERSION = 1
@@ -64,6 +65,11 @@ class Checkpoint:
     phase: str = "transcribe"
     results: dict[int, ChunkResult] = field(default_factory=dict)
     version: int = CHECKPOINT_VERSION
+    #: Each result's JSON text, made once: a result never changes after it is stored
+    #: (a redone chunk is a new object), so a save only encodes the new chunk.
+    _encoded: dict[int, tuple[ChunkResult, str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def total_segments(self) -> int:
@@ -104,6 +110,35 @@ class Checkpoint:
             "unaligned_results": [self.results[i].to_dict() for i in self.processed_indices],
             "original_settings": self.original_settings,
         }
+
+    def encode(self) -> str:
+        """The file's text, one chunk per line; equal to ``json.dumps(self.to_dict())``
+        as data.
+
+        A save after every chunk must not cost more as the job grows: encoding the whole
+        transcript each time made hour-long jobs spend tens of milliseconds per chunk
+        holding the interpreter lock, long enough to make the window stutter. Only the
+        new chunk is encoded here; the rest is joined from text made earlier.
+        """
+        results = ",\n".join(self._encoded_result(i) for i in self.processed_indices)
+        fields = {
+            "version": _dumps(self.version),
+            "job_id": _dumps(self.job_id),
+            "phase": _dumps(self.phase),
+            "total_segments": _dumps(self.total_segments),
+            "processed_indices": _dumps(self.processed_indices),
+            "segments": _dumps([s.to_dict() for s in self.segments]),
+            "unaligned_results": f"[\n{results}\n]" if results else "[]",
+            "original_settings": _dumps(self.original_settings),
+        }
+        return "{" + ",\n".join(f"{_dumps(k)}: {v}" for k, v in fields.items()) + "}\n"
+
+    def _encoded_result(self, index: int) -> str:
+        result = self.results[index]
+        cached = self._encoded.get(index)
+        if cached is None or cached[0] is not result:
+            cached = self._encoded[index] = (result, _dumps(result.to_dict()))
+        return cached[1]
 
     @classmethod
     def from_dict(cls, data: Any, where: Path, job_id: str) -> Checkpoint:
@@ -199,4 +234,8 @@ def load_checkpoint(folder: Path, job_id: str) -> Checkpoint | None:
 
 
 def save_checkpoint(folder: Path, checkpoint: Checkpoint) -> None:
-    write_json_atomic(checkpoint_path(folder), checkpoint.to_dict())
+    write_text_atomic(checkpoint_path(folder), checkpoint.encode())
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)

@@ -100,6 +100,8 @@ class SubtitleDocument:
         self.rows: list[Row] = []
         self._starts: list[float] = []
         self._index: dict[str, int] = {}
+        #: Chunks that have had rows here: only a chunk seen before can have stale rows.
+        self._chunks_shown: set[int] = set()
         self.observers: list[DocumentObserver] = []
         #: Edits changed since the last save.
         self.dirty = False
@@ -134,6 +136,8 @@ class SubtitleDocument:
         self.rows = [Row.from_dict(r) for r in merged]
         self._starts = [r.start for r in self.rows]
         self._index = {r.id: i for i, r in enumerate(self.rows)}
+        # Fragments only reach an unaligned document; an aligned one has no use for this.
+        self._chunks_shown = set() if aligned else {r.segment_index for r in self.rows}
         for observer in self.observers:
             observer.reset_done()
 
@@ -147,13 +151,15 @@ class SubtitleDocument:
         redone) replaces its old rows; the user's edits to them are applied as they come."""
         if self.aligned:
             return  # alignment already replaced the unaligned rows
-        stale = [
-            i
-            for i, r in enumerate(self.rows)
-            if r.segment_index == segment_index and not r.inserted
-        ]
-        for position in reversed(stale):
-            self._remove(position)
+        if segment_index in self._chunks_shown:  # a redone chunk (rare): look for its rows
+            stale = [
+                i
+                for i, r in enumerate(self.rows)
+                if r.segment_index == segment_index and not r.inserted
+            ]
+            for position in reversed(stale):
+                self._remove(position)
+        self._chunks_shown.add(segment_index)
         for data in sorted(segments, key=lambda r: (r["start"], r["end"])):
             shown = overlay_row(data, self.edits)
             if shown is not None and shown["id"] not in self._index:

@@ -85,6 +85,44 @@ def test_round_trip(folder: Path) -> None:
     assert loaded.rows()[2]["words"] == [{"word": "Second", "start": 30.0}]
 
 
+def test_saving_encodes_only_new_chunks_and_stays_equal_to_the_data(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is the checkpoint's data after every save, including a redone chunk, while
+    each stored chunk is encoded once (saving must not cost more as a long job grows)."""
+    encoded: list[int] = []
+    plain_to_dict = ChunkResult.to_dict
+
+    def counting_to_dict(self: ChunkResult) -> dict[str, Any]:
+        encoded.append(self.segment_index)
+        return plain_to_dict(self)
+
+    monkeypatch.setattr(ChunkResult, "to_dict", counting_to_dict)
+    checkpoint = sample()
+    save_checkpoint(folder, checkpoint)
+    save_checkpoint(folder, checkpoint)
+    assert sorted(encoded) == [0, 1]
+    checkpoint.results[2] = ChunkResult(2, "en", "tiny.en", [row("2_0", 62.0, 64.0, " «Trois»")])
+    save_checkpoint(folder, checkpoint)
+    assert sorted(encoded) == [0, 1, 2]
+    checkpoint.results[0] = ChunkResult(0, "en", "tiny.en", [row("0_0", 0.6, 4.0, " Redone.")])
+    save_checkpoint(folder, checkpoint)
+    assert sorted(encoded) == [0, 0, 1, 2]
+
+    encoded.clear()
+    text = (folder / CHECKPOINT_FILE).read_text(encoding="utf-8")
+    assert json.loads(text) == checkpoint.to_dict()
+    assert "«Trois»" in text  # readable, not escaped
+    assert load_checkpoint(folder, JOB) == checkpoint
+
+
+def test_an_empty_checkpoint_encodes_too(folder: Path) -> None:
+    empty = Checkpoint(job_id=JOB, segments=[ChunkSpan(0, 0, 1000)], original_settings={})
+    save_checkpoint(folder, empty)
+    assert json.loads((folder / CHECKPOINT_FILE).read_text())["unaligned_results"] == []
+    assert load_checkpoint(folder, JOB) == empty
+
+
 def test_file_follows_the_documented_layout(folder: Path) -> None:
     data = saved_dict(folder)
 
