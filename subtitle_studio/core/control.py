@@ -3,13 +3,23 @@
 The controller (the window, the CLI's Ctrl-C handler, the HTTP endpoint) only sets
 flags; the pipeline decides where it is safe to stop: pause at the next chunk
 boundary or between phases, cancel as soon as possible, even inside alignment.
+
+A window can also ask the pipeline to wait briefly after ``alignment_ready`` until
+it has merged the aligned rows into its table (:meth:`JobControl.expect_merge`): the
+merge is Python work in the GUI thread, and the srt phase that follows is Python work
+too, so running both at once (they share the interpreter lock) would make the merge
+take several times longer and the window stutter. Nobody waits when nobody asked.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 
 from subtitle_studio.errors import Cancelled, Paused
+
+#: The longest the pipeline waits for a window's merge after ``alignment_ready``.
+MERGE_WAIT_S = 2.0
 
 
 class JobControl:
@@ -17,6 +27,26 @@ class JobControl:
         self._pause = threading.Event()
         self._pause_now = threading.Event()
         self._cancel = threading.Event()
+        self._merge_expected = False
+        self._merged = threading.Event()
+
+    def expect_merge(self) -> None:
+        """A window will merge the aligned rows and call :meth:`merged` when done."""
+        self._merge_expected = True
+
+    def merged(self) -> None:
+        self._merged.set()
+
+    def wait_for_merge(self, timeout_s: float = MERGE_WAIT_S) -> None:
+        """After ``alignment_ready``: give an expected merge the interpreter to itself
+        (at most ``timeout_s``; a cancel or an immediate pause ends the wait)."""
+        if not self._merge_expected:
+            return
+        deadline = time.monotonic() + timeout_s
+        while not self._merged.wait(0.05):
+            self.check_cancel()
+            if time.monotonic() >= deadline:
+                return
 
     def pause(self) -> None:
         self._pause.set()

@@ -362,6 +362,7 @@ class Pipeline:
         self._progress(Phase.ALIGN, 1.0, f"Aligned with {doc.aligner}", total, total)
         self._save_record(record)
         self._signal("alignment_ready", f"Alignment finished ({doc.aligner}).", aligner=doc.aligner)
+        self.control.wait_for_merge()
         return doc
 
     def _load_aligned(self) -> AlignedDoc | None:

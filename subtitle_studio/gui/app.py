@@ -20,11 +20,13 @@ from subtitle_studio import __version__
 from subtitle_studio.core.jobstore import JobStore
 from subtitle_studio.engines.factory import LocalEngines
 from subtitle_studio.gui.main_window import MainWindow
+from subtitle_studio.gui.responsive import favour_the_gui_thread, settle_heap
 
 log = logging.getLogger(__name__)
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
+    favour_the_gui_thread()
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     app.setApplicationName("Subtitle Studio")
     app.setOrganizationName("SubtitleStudio")
@@ -59,6 +61,7 @@ def run(files: list[Path]) -> int:
     window = MainWindow(JobStore(), LocalEngines())
     install_quit_handlers(app, window)
     window.show()
+    settle_heap("started")
     if files:
         QTimer.singleShot(0, lambda: window.add_files(files))
     return app.exec()

@@ -18,6 +18,7 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from subtitle_studio.core.jobstore import JobRecord, JobStore
 from subtitle_studio.core.phases import RESUMABLE, JobStatus
+from subtitle_studio.gui.responsive import AllRolesAtOnce
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +78,7 @@ def error_message(record: JobRecord) -> str | None:
     return message or "The job failed without a message; see the log file."
 
 
-class JobListModel(QAbstractTableModel):
+class JobListModel(AllRolesAtOnce, QAbstractTableModel):
     """One row per job, oldest first (the store's order)."""
 
     def __init__(self, store: JobStore, parent: QWidget | None = None) -> None:
@@ -195,18 +197,29 @@ class JobListModel(QAbstractTableModel):
                 self._records.insert(row, record)
                 self.endInsertRows()
 
-    def set_progress(self, job_id: str, phase: str, percent: float, eta_text: str = "") -> None:
-        """A progress event from the running job; only its row is repainted."""
+    def set_progress(self, job_id: str, phase: str, percent: float, eta_text: str = "") -> bool:
+        """A progress event from the running job; only its row is repainted.
+
+        Progress comes only from a running job, so it also marks the job running: a
+        rescan at the moment the job started may have read job.json before the pipeline
+        saved its new status. True when that changed the status.
+        """
         row = self.row_of(job_id)
         if row < 0:
             log.debug("progress for job %s that the list does not show", job_id)
-            return
+            return False
         record = self._records[row]
         record.phase = phase
         record.percent = float(percent)
         self._eta[job_id] = eta_text
+        if record.status != JobStatus.RUNNING:
+            record.status = JobStatus.RUNNING
+            record.error = None
+            self._row_changed(row)
+            return True
         first, last = self.index(row, Column.PROGRESS), self.index(row, Column.TIME_LEFT)
         self.dataChanged.emit(first, last)
+        return False
 
     def set_status(
         self, job_id: str, status: JobStatus | str, error_message: str | None = None
@@ -278,8 +291,23 @@ class JobListView(QTableView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
         self.verticalHeader().hide()
+        self.setWordWrap(False)
         self.horizontalHeader().setStretchLastSection(False)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802 (Qt's name)
+        super().setModel(model)
+        # Room for the name; the others only as wide as what they show ("transcribe",
+        # "about 12 min left").
+        widths = {
+            Column.NAME: 140,
+            Column.STATUS: 80,
+            Column.PROGRESS: 80,
+            Column.PHASE: 80,
+            Column.TIME_LEFT: 140,
+        }
+        for column, width in widths.items():
+            self.setColumnWidth(column, width)
 
     def set_action_provider(self, provider: ActionProvider | None) -> None:
         self._provider = provider

@@ -124,6 +124,11 @@ class JobQueue(QObject):
                 log.warning("could not mark %s canceled: %s", job_id, exc)
             self.finished.emit(job_id, None)
 
+    def merged(self, job_id: str) -> None:
+        """The window has merged the running job's alignment: its srt phase may go on."""
+        if job_id == self._running and self._control is not None:
+            self._control.merged()
+
     def shutdown(self, timeout_ms: int = 60_000) -> bool:
         """Stop for the application's exit: drop the waiting jobs, pause the running one
         at once (the chunk in progress is redone on resume) and wait for its thread."""
@@ -153,6 +158,7 @@ class JobQueue(QObject):
         job_id, redo = self._waiting.pop(0)
         self._running = job_id
         self._control = JobControl()
+        self._control.expect_merge()  # the session calls merged() after alignment_ready
         pipeline = Pipeline(
             self._store,
             job_id,

@@ -35,6 +35,7 @@ from subtitle_studio.gui.bridge import EventBridge
 from subtitle_studio.gui.job_queue import JobQueue
 from subtitle_studio.gui.prompts import Prompts
 from subtitle_studio.gui.realign_service import RealignService
+from subtitle_studio.gui.responsive import settle_heap
 from subtitle_studio.gui.subtitle_model import SubtitleTableModel
 
 log = logging.getLogger(__name__)
@@ -290,6 +291,7 @@ class StudioSession(QObject):
 
     @Slot(str, object)
     def _on_fragment(self, job_id: str, data: dict[str, Any]) -> None:
+        settle_heap("transcriber loaded")  # its libraries and model stay loaded from now on
         opened = self.documents.get(job_id)
         if opened is not None:
             opened.document.language = data.get("language") or opened.document.language
@@ -298,9 +300,13 @@ class StudioSession(QObject):
     @Slot(str, object)
     def _on_signal(self, job_id: str, data: dict[str, Any]) -> None:
         code = data.get("code")
-        if code == "alignment_ready" and job_id in self.documents:
-            self.documents[job_id].alignment_pending = True
-            self.alignment_ready.emit(job_id)
+        if code == "alignment_ready":
+            if job_id in self.documents:
+                self.documents[job_id].alignment_pending = True
+                self.alignment_ready.emit(job_id)  # merged now unless an editor is open
+            # The pipeline waits for this before its srt phase; the zero timer lets the
+            # table repaint first (see JobControl.expect_merge).
+            QTimer.singleShot(0, lambda: self.queue.merged(job_id))
         elif code in TERMINAL:
             self.job_status.emit(job_id, TERMINAL[code], "")
             self.message.emit(data.get("message", ""))

@@ -29,6 +29,7 @@ from subtitle_studio.core.document import DocumentObserver, Row, SubtitleDocumen
 from subtitle_studio.core.subtitle_rules import LineRules
 from subtitle_studio.core.timecode import format_display, parse_time, to_milliseconds
 from subtitle_studio.errors import EditError
+from subtitle_studio.gui.responsive import AllRolesAtOnce
 from subtitle_studio.gui.undo import DeleteRowsCommand, EditRowCommand, InsertRowCommand
 
 logger = logging.getLogger(__name__)
@@ -117,7 +118,7 @@ class _Observer(DocumentObserver):
             model.endResetModel()
 
 
-class SubtitleTableModel(QAbstractTableModel):
+class SubtitleTableModel(AllRolesAtOnce, QAbstractTableModel):
     """Rows of a ``SubtitleDocument`` as a table; edits go through ``undo_stack``."""
 
     #: A typed value was refused; the message says why and how to type it.

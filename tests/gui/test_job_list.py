@@ -221,6 +221,18 @@ def test_set_progress_changes_exactly_that_row(
     assert cell(model, jobs[1].id, Column.PROGRESS, PERCENT_ROLE) == 37.5
 
 
+def test_progress_marks_a_job_running_that_a_rescan_read_as_queued(
+    model: JobListModel, store: JobStore, tmp_path: Path
+) -> None:
+    """The list rescans when a job starts, maybe before the pipeline has saved "running"."""
+    job = make_job(store, tmp_path, "a.mp4")
+    model.refresh()
+    assert cell(model, job.id, Column.STATUS) == "queued"
+    assert model.set_progress(job.id, "extract", 1.0, "") is True
+    assert cell(model, job.id, Column.STATUS) == "running"
+    assert model.set_progress(job.id, "extract", 2.0, "") is False
+
+
 def test_set_status_failed_then_resumed(
     model: JobListModel, store: JobStore, tmp_path: Path
 ) -> None:

@@ -17,9 +17,12 @@ def test_emitting_a_signal_does_not_steal_references() -> None:
     emitter = _Emitter()
     seen: list[object] = []
     emitter.changed.connect(lambda name, data: seen.append(data))
+    emissions = 2000
     before_true, before_false = sys.getrefcount(True), sys.getrefcount(False)
-    for n in range(500):
+    for n in range(emissions):
         emitter.changed.emit("progress", {"percent": n})
-    assert len(seen) == 500
-    assert sys.getrefcount(True) >= before_true
-    assert sys.getrefcount(False) >= before_false
+    assert len(seen) == emissions
+    # A stolen reference per emission loses 2,000; other threads of the test session
+    # (heartbeats, finished jobs being collected) may move the counts by a few.
+    assert sys.getrefcount(True) > before_true - emissions // 20
+    assert sys.getrefcount(False) > before_false - emissions // 20
