@@ -43,3 +43,11 @@ def log_dir(home: Path | None = None) -> Path:
     if home is not None or os.environ.get(HOME_ENV):
         return (home or home_dir()) / "logs"
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+#: The application's log file, in :func:`log_dir` (rotated: ``.1``, ``.2``… beside it).
+LOG_NAME = "subtitle-studio.log"
+
+
+def log_file(home: Path | None = None) -> Path:
+    return log_dir(home) / LOG_NAME

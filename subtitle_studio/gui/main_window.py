@@ -29,13 +29,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from subtitle_studio.core import paths
 from subtitle_studio.core.app_settings import load_defaults, save_defaults
 from subtitle_studio.core.checkpoint import load_checkpoint
 from subtitle_studio.core.engine_api import Engines
+from subtitle_studio.core.failure import failure_details
 from subtitle_studio.core.jobstore import JobStore
 from subtitle_studio.core.phases import JobStatus
 from subtitle_studio.errors import StudioError
-from subtitle_studio.gui.job_list import JobListModel, JobListView, available_actions
+from subtitle_studio.gui.job_list import (
+    JobListModel,
+    JobListView,
+    available_actions,
+    error_message,
+)
 from subtitle_studio.gui.prompts import Prompts
 from subtitle_studio.gui.session import StudioSession
 from subtitle_studio.gui.settings_dialog import DefaultSettingsDialog, ResumeDialog
@@ -86,7 +93,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.job_view)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([430, 770])
+        splitter.setSizes([520, 680])
         self.setCentralWidget(splitter)
 
         self._make_actions()
@@ -120,6 +127,7 @@ class MainWindow(QMainWindow):
         self.act_cancel = action("&Cancel", self.cancel_selected)
         self.act_folder = action("Open &folder", self.open_folder)
         self.act_delete_job = action("De&lete job…", self.delete_selected)
+        self.act_details = action("Error &details…", self.show_error_details)
         self.job_actions = {
             "start": self.act_start,
             "resume": self.act_start,
@@ -145,6 +153,7 @@ class MainWindow(QMainWindow):
             self.act_pause,
             self.act_cancel,
             self.act_folder,
+            self.act_details,
             self.act_delete_job,
         ):
             job_menu.addAction(act)
@@ -159,6 +168,7 @@ class MainWindow(QMainWindow):
             None,
             self.act_export,
             self.act_folder,
+            self.act_details,
             None,
             self.act_delete_job,
         ]
@@ -245,7 +255,9 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         job_id = self.selected_job()
         allowed: set[str] = set()
+        failed = False
         if job_id is not None and (record := self.jobs.record(job_id)) is not None:
+            failed = error_message(record) is not None
             folder = self.store.folder(job_id)
             has_text = (folder / "checkpoint.json").exists() or job_id in self.session.documents
             allowed = available_actions(
@@ -258,6 +270,23 @@ class MainWindow(QMainWindow):
             act.setEnabled(
                 name in allowed or (act is self.act_start and bool({"start", "resume"} & allowed))
             )
+        self.act_details.setEnabled(failed)
+
+    @Slot()
+    def show_error_details(self) -> None:
+        """The failed job's message, with where it stopped and its log lines as details."""
+        job_id = self.selected_job()
+        if job_id is None:
+            return
+        try:
+            record = self.store.get(job_id)  # the saved record has the error's code
+        except StudioError:
+            record = self.jobs.record(job_id)
+        message = error_message(record) if record is not None else None
+        if record is None or message is None:
+            return
+        details = failure_details(record, self.store.folder(record.id), paths.log_file())
+        self.prompts.show_error(f"{record.name} failed", message, details)
 
     @Slot()
     def start_selected(self) -> None:
@@ -370,7 +399,8 @@ class MainWindow(QMainWindow):
 
     @Slot(str, str, float, str)
     def _on_progress(self, job_id: str, phase: str, percent: float, eta: str) -> None:
-        self.jobs.set_progress(job_id, phase, percent, eta)
+        if self.jobs.set_progress(job_id, phase, percent, eta):
+            self._on_status_shown(job_id)
         if job_id == self.current_job:
             text = f"{phase} {percent:.0f}%"
             self.statusBar().showMessage(f"{text} — {eta}" if eta else text)
@@ -378,10 +408,13 @@ class MainWindow(QMainWindow):
     @Slot(str, str, str)
     def _on_status(self, job_id: str, status: str, error: str) -> None:
         self.jobs.set_status(job_id, status, error or None)
+        if job_id == self.current_job and error:
+            self.show_banner(f"{error}\n(Job → Error details… says more.)")
+        self._on_status_shown(job_id)
+
+    def _on_status_shown(self, job_id: str) -> None:
         if job_id == self.current_job:
             self._show_title(job_id)
-            if error:
-                self.show_banner(error)
         self._update_actions()
 
     @Slot(str)

@@ -20,6 +20,7 @@ class FakePrompts:
         self.export_path: Path | None = None
         self.informed: list[tuple[str, str]] = []
         self.errors: list[tuple[str, str]] = []
+        self.error_details: list[str] = []
         self.asked_resume: list[str] = []
 
     def ask_resume(self, name: str) -> bool:
@@ -34,6 +35,7 @@ class FakePrompts:
 
     def show_error(self, title: str, message: str, details: str = "") -> None:
         self.errors.append((title, message))
+        self.error_details.append(details)
 
     def ask_media_files(self) -> list[Path]:
         return []

@@ -378,3 +378,25 @@ def test_the_window_stays_open_after_its_files_are_done(tmp_path: Path, media: P
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
+
+
+def test_a_failed_job_says_why_with_details(make_window, qtbot, tmp_path: Path) -> None:
+    """A file with a video's name but text inside fails readably; the details name the
+    error code, the phase it stopped in and where the job's files and log are."""
+    fake = tmp_path / "holiday.mp4"
+    fake.write_text("this is not a video")
+    window = make_window()
+    [job_id] = window.add_files([fake])
+    wait_status(qtbot, window, job_id, JobStatus.FAILED)
+    window.select_job(job_id)
+    qtbot.waitUntil(window.act_details.isEnabled, timeout=2_000)
+    window.show_error_details()
+    [(title, message)] = window.prompts.errors
+    assert title == "holiday.mp4 failed"
+    assert "holiday.mp4" in message and "Traceback" not in message
+    [details] = window.prompts.error_details
+    record = window.store.get(job_id)
+    assert f"Error code: {record.error['code']}" in details
+    assert "Stopped in phase: extract" in details
+    assert str(window.store.folder(job_id)) in details
+    assert "Log file: " in details
