@@ -58,12 +58,15 @@ class LiveJob:
         with self._lock:
             self._progress = {"phase": phase, "percent": percent}
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self, *, words: bool = True) -> dict[str, Any]:
+        """A copy of what the job has so far; ``words=False`` leaves out the word list (an
+        hour holds some 10,000 words: the window, merging rows, has no use for them)."""
         with self._lock:
             out: dict[str, Any] = {"language": self._language, "progress": dict(self._progress)}
             if self._aligned is not None:
                 out["segments"] = [dict(r) for r in self._aligned]
-                out["word_segments"] = [dict(w) for w in self._words]
+                if words:
+                    out["word_segments"] = [dict(w) for w in self._words]
                 out["aligned"] = True
             else:
                 out["segments"] = [dict(r) for i in sorted(self._chunks) for r in self._chunks[i]]
@@ -93,23 +96,26 @@ class LiveJobs:
 
 
 def current_transcript(
-    store: JobStore, job_id: str, live: LiveJobs | None = None
+    store: JobStore, job_id: str, live: LiveJobs | None = None, *, words: bool = True
 ) -> dict[str, Any]:
-    """``{job_id, source, language, segments, word_segments?, progress?}``; ``source`` is
-    ``memory``, ``aligned``, ``checkpoint`` or ``none``. Raises ``JobError`` for an unknown job."""
+    """``{job_id, source, aligned, language, segments, word_segments?, progress}``;
+    ``source`` is ``memory``, ``aligned``, ``checkpoint`` or ``none``; ``aligned`` says
+    whether the segments are aligned ones. ``word_segments`` come with aligned segments
+    unless ``words`` is false. Raises ``JobError`` for an unknown job."""
     record = store.get(job_id)
     progress = {"status": str(record.status), "phase": record.phase, "percent": record.percent}
     running = live.get(job_id) if live is not None else None
     if running is not None:
-        snap = running.snapshot()
+        snap = running.snapshot(words=words)
         result = {
             "job_id": job_id,
             "source": "memory",
+            "aligned": snap["aligned"],
             "language": snap["language"] or record.language,
             "segments": snap["segments"],
             "progress": {**progress, **snap["progress"]},
         }
-        if snap["aligned"]:
+        if snap["aligned"] and words:
             result["word_segments"] = snap["word_segments"]
         return result
 
@@ -119,14 +125,17 @@ def current_transcript(
     except CheckpointError:
         aligned = None
     if aligned is not None:
-        return {
+        result = {
             "job_id": job_id,
             "source": "aligned",
+            "aligned": True,
             "language": aligned.language,
             "segments": [_public(r) for r in aligned.segments],
-            "word_segments": aligned.word_segments,
             "progress": progress,
         }
+        if words:
+            result["word_segments"] = aligned.word_segments
+        return result
     try:
         checkpoint = load_checkpoint(folder, job_id)
     except CheckpointError:
@@ -135,6 +144,7 @@ def current_transcript(
         return {
             "job_id": job_id,
             "source": "checkpoint",
+            "aligned": False,
             "language": checkpoint.language(),
             "segments": [_public(r) for r in checkpoint.rows()],
             "progress": progress,
@@ -142,6 +152,7 @@ def current_transcript(
     return {
         "job_id": job_id,
         "source": "none",
+        "aligned": False,
         "language": record.language,
         "segments": [],
         "progress": progress,

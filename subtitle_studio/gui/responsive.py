@@ -23,9 +23,9 @@ from PySide6.QtCore import QModelIndex, QModelRoleDataSpan, QPersistentModelInde
 log = logging.getLogger(__name__)
 
 #: How long a thread may keep the interpreter lock while another waits for it. Short
-#: enough that a repaint's few hundred calls into Python wait a few ms in all; the
-#: pipeline thread loses nothing measurable (it spends most of its time in native
-#: code that releases the lock anyway).
+#: enough that a repaint's few hundred calls into Python wait a few ms in all. It costs
+#: the pipeline thread little: a hand-over happens only while another thread waits,
+#: and transcription runs in native code that releases the lock anyway.
 SWITCH_INTERVAL_S = 0.0002
 
 
@@ -38,7 +38,7 @@ _settled: set[str] = set()
 
 def settle_heap(reason: str) -> None:
     """Move every object alive now out of the garbage collector's full walks, once per
-    ``reason`` ("started", "engines loaded"): what exists at those moments (modules,
+    ``reason`` ("started", "transcriber loaded"): what exists then (modules,
     widgets, models) lives as long as the application, so walking it again and again
     finds nothing and only freezes the window. Objects stay reference-counted as usual.
     """

@@ -117,8 +117,8 @@ class StudioSession(QObject):
         return opened
 
     def _load_transcript(self, opened: JobDocument) -> None:
-        transcript = current_transcript(self.store, opened.job_id, self.live)
-        aligned = "word_segments" in transcript or transcript["source"] == "aligned"
+        transcript = current_transcript(self.store, opened.job_id, self.live, words=False)
+        aligned = transcript["aligned"]
         opened.document.language = transcript.get("language")
         opened.document.load(transcript["segments"], aligned=aligned)
 
@@ -128,7 +128,7 @@ class StudioSession(QObject):
         if opened is None:
             return
         opened.alignment_pending = False
-        transcript = current_transcript(self.store, job_id, self.live)
+        transcript = current_transcript(self.store, job_id, self.live, words=False)
         opened.document.language = transcript.get("language")
         opened.document.apply_alignment(transcript["segments"])
         for row in opened.document.rows:

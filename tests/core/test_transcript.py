@@ -277,6 +277,7 @@ def test_nothing_transcribed_yet(store: JobStore, job_id: str) -> None:
     assert result == {
         "job_id": job_id,
         "source": "none",
+        "aligned": False,
         "language": None,
         "segments": [],
         "progress": PROGRESS,
@@ -302,6 +303,7 @@ def test_checkpoint_rows_when_nothing_better(store: JobStore, job_id: str) -> No
         row("1_0", 30.0, 33.0, " Gut."),
     ]
     assert result["progress"] == PROGRESS
+    assert result["aligned"] is False
     assert "word_segments" not in result
     json.dumps(result)
 
@@ -320,7 +322,13 @@ def test_aligned_beats_checkpoint(store: JobStore, job_id: str) -> None:
     ]
     assert all("source_id" in r for r in result["segments"])
     assert [w["word"] for w in result["word_segments"]] == ["Guten", "Tag.", "Wie"]
+    assert result["aligned"] is True
     json.dumps(result)
+
+    without_words = current_transcript(store, job_id, words=False)
+    assert "word_segments" not in without_words
+    assert without_words["aligned"] is True
+    assert without_words["segments"] == result["segments"]
 
 
 def test_memory_beats_everything(store: JobStore, job_id: str) -> None:
@@ -338,6 +346,7 @@ def test_memory_beats_everything(store: JobStore, job_id: str) -> None:
     assert result["segments"] == [row("0_0", 0.0, 2.0, " Bonjour.")]
     assert result["progress"]["percent"] == 12.0
     assert result["progress"]["status"] == "paused"
+    assert result["aligned"] is False
     assert "word_segments" not in result
 
 
@@ -353,6 +362,11 @@ def test_memory_after_alignment_carries_words(store: JobStore, job_id: str) -> N
         "source_id": None
     }
     assert result["word_segments"] == [{"word": "Guten", "start": 0.6, "end": 0.9}]
+    assert result["aligned"] is True
+
+    without_words = current_transcript(store, job_id, live, words=False)
+    assert without_words["aligned"] is True and "word_segments" not in without_words
+    assert without_words["segments"] == result["segments"]
 
 
 def test_memory_of_another_job_is_not_used(store: JobStore, job_id: str) -> None:
