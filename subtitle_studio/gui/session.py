@@ -40,6 +40,13 @@ from subtitle_studio.gui.subtitle_model import SubtitleTableModel
 
 log = logging.getLogger(__name__)
 
+#: After merging a job's alignment the window keeps the interpreter to itself this long
+#: (repainting the table and the job list) before the pipeline's srt phase, which is
+#: Python work too, competes for it (see JobControl.expect_merge). Measured with
+#: bench/bench_gui.py: released at once, the srt phase's start stalled the window for
+#: 45-80 ms; released after 100 ms, it no longer shows among the stalls.
+MERGE_SETTLE_MS = 100
+
 #: Edits reach ``edits.json`` this soon after the last change (the promise is a second).
 SAVE_DELAY_MS = 300
 TERMINAL = {"job_complete": "done", "job_paused": "paused", "job_canceled": "canceled"}
@@ -304,9 +311,8 @@ class StudioSession(QObject):
             if job_id in self.documents:
                 self.documents[job_id].alignment_pending = True
                 self.alignment_ready.emit(job_id)  # merged now unless an editor is open
-            # The pipeline waits for this before its srt phase; the zero timer lets the
-            # table repaint first (see JobControl.expect_merge).
-            QTimer.singleShot(0, lambda: self.queue.merged(job_id))
+            # The pipeline waits for this before its srt phase (at most 2 s).
+            QTimer.singleShot(MERGE_SETTLE_MS, lambda: self.queue.merged(job_id))
         elif code in TERMINAL:
             self.job_status.emit(job_id, TERMINAL[code], "")
             self.message.emit(data.get("message", ""))
