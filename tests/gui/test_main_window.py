@@ -183,14 +183,20 @@ def test_edits_during_transcription_survive_alignment_and_reopening(
     assert (again.row(time_row).start, again.row(time_row).end) == (new_start, new_end)
 
 
-def test_pause_and_resume_from_the_job_list(
-    make_window, qtbot, tmp_path: Path, media: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def start_long_job(make_window, qtbot, tmp_path: Path, media: Path, rows: int = 3):
+    """A window running a job of many short chunks, once ``rows`` rows are shown."""
     save_defaults(MANY_CHUNKS)
     window = make_window()
     [job_id] = window.add_files([copy_to(media / LJ, tmp_path / "printing.flac")])
     document = window.session.document(job_id).document
-    qtbot.waitUntil(lambda: len(document) >= 3, timeout=120_000)
+    qtbot.waitUntil(lambda: len(document) >= rows, timeout=120_000)
+    return window, job_id
+
+
+def test_pause_and_resume_from_the_job_list(
+    make_window, qtbot, tmp_path: Path, media: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window, job_id = start_long_job(make_window, qtbot, tmp_path, media)
     window.select_job(job_id)
     window.pause_selected()
     wait_status(qtbot, window, job_id, JobStatus.PAUSED)
@@ -233,15 +239,20 @@ def test_a_job_killed_with_its_process_shows_interrupted_and_resumes(
     assert (tmp_path / "out.srt").exists()
 
 
-def test_sigterm_closes_the_window_and_pauses_the_running_job(tmp_path: Path, media: Path) -> None:
-    """``subtitle-studio FILE`` starts the file at once; SIGTERM closes cleanly, pausing it."""
-    source = copy_to(media / LJ, tmp_path / "printing.flac")
-    save_defaults(MANY_CHUNKS)
-    proc = subprocess.Popen(
+def launch_application(source: Path) -> subprocess.Popen:
+    """``subtitle-studio FILE`` as "Open with" runs it, offscreen."""
+    return subprocess.Popen(
         [sys.executable, "-m", "subtitle_studio", str(source)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )  # fmt: skip
+
+
+def test_sigterm_closes_the_window_and_pauses_the_running_job(tmp_path: Path, media: Path) -> None:
+    """``subtitle-studio FILE`` starts the file at once; SIGTERM closes cleanly, pausing it."""
+    source = copy_to(media / LJ, tmp_path / "printing.flac")
+    save_defaults(MANY_CHUNKS)
+    proc = launch_application(source)
     store = JobStore()
     deadline = time.monotonic() + 120
     job_id = None
@@ -264,11 +275,7 @@ def test_sigterm_closes_the_window_and_pauses_the_running_job(tmp_path: Path, me
 def test_closing_the_window_pauses_the_job_and_the_next_start_resumes_it(
     make_window, qtbot, tmp_path: Path, media: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    save_defaults(MANY_CHUNKS)
-    window = make_window()
-    [job_id] = window.add_files([copy_to(media / LJ, tmp_path / "printing.flac")])
-    document = window.session.document(job_id).document
-    qtbot.waitUntil(lambda: len(document) >= 3, timeout=120_000)
+    window, job_id = start_long_job(make_window, qtbot, tmp_path, media)
     window.close()
     assert window.store.get(job_id).status == JobStatus.PAUSED
     done = len(load_checkpoint(window.store.folder(job_id), job_id).results)
@@ -284,11 +291,7 @@ def test_closing_the_window_pauses_the_job_and_the_next_start_resumes_it(
 
 
 def test_cancel_from_the_window(make_window, qtbot, tmp_path: Path, media: Path) -> None:
-    save_defaults(MANY_CHUNKS)
-    window = make_window()
-    [job_id] = window.add_files([copy_to(media / LJ, tmp_path / "printing.flac")])
-    document = window.session.document(job_id).document
-    qtbot.waitUntil(lambda: len(document) >= 2, timeout=120_000)
+    window, job_id = start_long_job(make_window, qtbot, tmp_path, media, rows=2)
     window.select_job(job_id)
     assert window.act_cancel.isEnabled()
     window.cancel_selected()
@@ -360,11 +363,7 @@ def test_a_corrected_row_is_realigned_against_its_own_audio(
 def test_the_window_stays_open_after_its_files_are_done(tmp_path: Path, media: Path) -> None:
     source = copy_to(media / "jfk.flac", tmp_path / "speech.flac")
     save_defaults(JobSettings(align_model="none"))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "subtitle_studio", str(source)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )  # fmt: skip
+    proc = launch_application(source)
     store = JobStore()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
