@@ -1,4 +1,4 @@
-"""The ``subtitle-studio`` command (SPEC §10): transcribe, jobs, resume.
+"""The ``subtitle-studio`` command (SPEC §10): transcribe, jobs, resume, serve.
 
 Exit codes: 0 success, 1 a job failed or was canceled, 2 bad usage or settings,
 130 paused by Ctrl-C (the job can be resumed). Errors are one line on stderr,
@@ -18,13 +18,15 @@ from typing import Any
 
 from subtitle_studio import __version__
 from subtitle_studio.cli.runner import EXIT_FAILED, EXIT_OK, EXIT_USAGE, JobRunner
+from subtitle_studio.cli.serving import DEFAULT_HEARTBEAT_S, DEFAULT_PORT, ServeOptions, serve
 from subtitle_studio.core import paths
+from subtitle_studio.core.app_settings import load_defaults
 from subtitle_studio.core.checkpoint import load_checkpoint
 from subtitle_studio.core.jobstore import JobStore
 from subtitle_studio.core.phases import RESUMABLE, JobStatus
 from subtitle_studio.core.resume_rules import check_resume
 from subtitle_studio.core.settings import COMPUTE_TYPES, DEVICES, OUTPUT_FORMATS, JobSettings
-from subtitle_studio.errors import StudioError
+from subtitle_studio.errors import SettingsError, StudioError
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +94,34 @@ def _add_settings_options(parser: argparse.ArgumentParser) -> None:
     add("--events", choices=("jsonl",), help="print every job event as a JSON line on stdout")
 
 
+def _add_endpoint_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"port (default {DEFAULT_PORT}; 0 picks a free one and prints it)",
+    )
+    parser.add_argument(
+        "--heartbeat",
+        type=float,
+        default=DEFAULT_HEARTBEAT_S,
+        help=f"seconds between ping events (default {DEFAULT_HEARTBEAT_S:g})",
+    )
+
+
+def _endpoint_options(args: argparse.Namespace) -> ServeOptions:
+    if not 0 <= args.port < 65536:
+        raise SettingsError(f"--port must be between 0 and 65535, not {args.port}.")
+    if not args.heartbeat > 0:
+        raise SettingsError(
+            f"--heartbeat must be a positive number of seconds, not {args.heartbeat}."
+        )
+    return ServeOptions(host=args.host, port=args.port, heartbeat_s=args.heartbeat)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="subtitle-studio",
@@ -104,6 +134,17 @@ def build_parser() -> argparse.ArgumentParser:
     transcribe = sub.add_parser("transcribe", help="transcribe files to subtitles")
     transcribe.add_argument("files", nargs="+", type=Path, metavar="FILE")
     _add_settings_options(transcribe)
+    transcribe.add_argument(
+        "--serve",
+        action="store_true",
+        help="run the HTTP endpoint beside the jobs; it stays up after them until Ctrl-C",
+    )
+    _add_endpoint_options(transcribe)
+
+    serve = sub.add_parser(
+        "serve", help="run the HTTP endpoint (SSE streams, POST /jobs) until Ctrl-C"
+    )
+    _add_endpoint_options(serve)
 
     jobs = sub.add_parser("jobs", help="list jobs with their status")
     jobs.add_argument("--json", action="store_true", help="machine-readable output")
@@ -151,8 +192,22 @@ def cmd_transcribe(args: argparse.Namespace, store: JobStore) -> int:
     if args.output is not None and len(files) > 1 and not args.output.is_dir():
         _err("with several input files, --output must be an existing folder")
         return EXIT_USAGE
-    runner = JobRunner(store, events=args.events)
+    try:
+        serving = _endpoint_options(args) if args.serve else None
+    except StudioError as exc:
+        _err(exc.message)
+        return EXIT_USAGE
+    runner = JobRunner(store, events=args.events, serve=serving)
     return runner.transcribe(files, settings, args.output)
+
+
+def cmd_serve(args: argparse.Namespace, store: JobStore) -> int:
+    try:
+        options = _endpoint_options(args)
+    except StudioError as exc:
+        _err(exc.message)
+        return EXIT_USAGE
+    return serve(store, options, load_defaults())
 
 
 def cmd_jobs(args: argparse.Namespace, store: JobStore) -> int:
@@ -225,7 +280,7 @@ def cmd_resume(args: argparse.Namespace, store: JobStore) -> int:
     return runner.run_jobs([record.id], redo_other_models=args.redo_finished)
 
 
-COMMANDS = ("transcribe", "jobs", "resume")
+COMMANDS = ("transcribe", "jobs", "resume", "serve")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -242,7 +297,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _open_window([])
     store = JobStore()
     store.clean_staging()  # half-created or half-deleted job folders from a crash
-    commands = {"transcribe": cmd_transcribe, "jobs": cmd_jobs, "resume": cmd_resume}
+    commands = {
+        "transcribe": cmd_transcribe,
+        "jobs": cmd_jobs,
+        "resume": cmd_resume,
+        "serve": cmd_serve,
+    }
     try:
         return commands[args.command](args, store)
     except StudioError as exc:

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import FrameType
 
 from subtitle_studio.cli.printers import JsonLinesPrinter, ProgressPrinter
+from subtitle_studio.cli.serving import DEFAULT_HEARTBEAT_S, ServeOptions, wait_for_stop
 from subtitle_studio.core.bus import EventBus, job_channel
 from subtitle_studio.core.control import JobControl
 from subtitle_studio.core.jobstore import JobRecord, JobStore
@@ -25,6 +26,7 @@ from subtitle_studio.core.settings import JobSettings
 from subtitle_studio.core.transcript import LiveJobs, snapshot_provider
 from subtitle_studio.engines.factory import LocalEngines
 from subtitle_studio.errors import StudioError
+from subtitle_studio.server.endpoint import StudioServer
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -33,9 +35,12 @@ EXIT_PAUSED = 130
 
 
 class JobRunner:
-    def __init__(self, store: JobStore, *, events: str | None = None) -> None:
+    def __init__(
+        self, store: JobStore, *, events: str | None = None, serve: ServeOptions | None = None
+    ) -> None:
         self.store = store
         self.events = events
+        self.serve = serve
         self.engines = LocalEngines(store.home)
         self.control = JobControl()
         self.live = LiveJobs()
@@ -65,16 +70,38 @@ class JobRunner:
     def run_jobs(self, job_ids: list[str], *, redo_other_models: bool = False) -> int:
         worst = EXIT_OK
         snapshot = snapshot_provider(self.store, self.live)
-        with EventBus(snapshot=snapshot) as bus, self._sigint_pauses():
-            for job_id in job_ids:
-                if self.control.pause_requested:
+        heartbeat = self.serve.heartbeat_s if self.serve else DEFAULT_HEARTBEAT_S
+        with EventBus(heartbeat_s=heartbeat, snapshot=snapshot) as bus:
+            server = self._start_server(bus)
+            try:
+                with self._sigint_pauses():
+                    for job_id in job_ids:
+                        if self.control.pause_requested:
+                            sys.stderr.write(
+                                f"not started: resume later with: subtitle-studio resume {job_id}\n"
+                            )
+                            continue
+                        code = self._run_one(bus, job_id, redo_other_models)
+                        worst = max(worst, code) if code != EXIT_PAUSED else EXIT_PAUSED
+                if server is not None and not self.control.pause_requested:
                     sys.stderr.write(
-                        f"not started: resume later with: subtitle-studio resume {job_id}\n"
+                        f"The endpoint at {server.url} stays up for its clients; Ctrl-C stops it.\n"
                     )
-                    continue
-                code = self._run_one(bus, job_id, redo_other_models)
-                worst = max(worst, code) if code != EXIT_PAUSED else EXIT_PAUSED
+                    wait_for_stop()
+            finally:
+                if server is not None:
+                    server.stop()
         return worst
+
+    def _start_server(self, bus: EventBus) -> StudioServer | None:
+        if self.serve is None:
+            return None
+        server = StudioServer(
+            self.store, bus, self.live, host=self.serve.host, port=self.serve.port
+        )
+        url = server.start()
+        sys.stderr.write(f"HTTP endpoint: {url} (follow a job at {url}/stream/<job_id>)\n")
+        return server
 
     def _run_one(self, bus: EventBus, job_id: str, redo_other_models: bool) -> int:
         record = self.store.get(job_id)

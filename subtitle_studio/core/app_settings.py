@@ -1,9 +1,12 @@
-"""The default settings for new jobs, kept in ``<home>/settings.json`` (schema-versioned)."""
+"""Application preferences in ``<home>/settings.json`` (schema-versioned): the default
+settings for new jobs, and whether the window runs the local HTTP endpoint."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from subtitle_studio.core import paths
 from subtitle_studio.core.atomic import read_json, write_json_atomic
@@ -13,6 +16,16 @@ from subtitle_studio.errors import StudioError
 log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "settings.json"
+#: The endpoint's port unless the user chooses another (0: any free port).
+DEFAULT_ENDPOINT_PORT = 8765
+
+
+@dataclass(frozen=True)
+class EndpointPreference:
+    """The window's HTTP endpoint: off unless the user turns it on."""
+
+    enabled: bool = False
+    port: int = DEFAULT_ENDPOINT_PORT
 
 
 def load_defaults(home: Path | None = None) -> JobSettings:
@@ -30,8 +43,36 @@ def load_defaults(home: Path | None = None) -> JobSettings:
 
 
 def save_defaults(settings: JobSettings, home: Path | None = None) -> None:
+    _save("job_defaults", settings.to_dict(), home)
+
+
+def load_endpoint(home: Path | None = None) -> EndpointPreference:
+    section = _load(home).get("endpoint")
+    if not isinstance(section, dict):
+        return EndpointPreference()
+    enabled, port = section.get("enabled"), section.get("port")
+    if not isinstance(enabled, bool) or not isinstance(port, int) or not 0 <= port < 65536:
+        log.warning("ignoring an unusable endpoint preference: %r", section)
+        return EndpointPreference()
+    return EndpointPreference(enabled, port)
+
+
+def save_endpoint(preference: EndpointPreference, home: Path | None = None) -> None:
+    _save("endpoint", {"enabled": preference.enabled, "port": preference.port}, home)
+
+
+def _load(home: Path | None) -> dict[str, Any]:
+    try:
+        data = read_json((home or paths.home_dir()) / SETTINGS_FILE)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _save(key: str, value: Any, home: Path | None) -> None:
+    """Replace one section, keeping the others."""
     folder = home or paths.home_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(
-        folder / SETTINGS_FILE, {"version": SETTINGS_VERSION, "job_defaults": settings.to_dict()}
-    )
+    data = _load(home)
+    data.update({"version": SETTINGS_VERSION, key: value})
+    write_json_atomic(folder / SETTINGS_FILE, data)

@@ -8,6 +8,7 @@ it resumes on the next start.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, QUrl, Slot
@@ -30,7 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from subtitle_studio.core import paths
-from subtitle_studio.core.app_settings import load_defaults, save_defaults
+from subtitle_studio.core.app_settings import (
+    load_defaults,
+    load_endpoint,
+    save_defaults,
+    save_endpoint,
+)
 from subtitle_studio.core.checkpoint import load_checkpoint
 from subtitle_studio.core.engine_api import Engines
 from subtitle_studio.core.failure import failure_details
@@ -96,10 +102,17 @@ class MainWindow(QMainWindow):
         splitter.setSizes([520, 680])
         self.setCentralWidget(splitter)
 
+        self.endpoint_label = QLabel(self)
+        self.endpoint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.endpoint_label.hide()
         self._make_actions()
         self._wire()
         self.jobs.refresh()
+        self.statusBar().addPermanentWidget(self.endpoint_label)
         self.statusBar().showMessage("Ready")
+        if load_endpoint().enabled:
+            self.act_endpoint.setChecked(True)
+            self.toggle_endpoint()
 
     # -- actions ---------------------------------------------------------------------
     def _make_actions(self) -> None:
@@ -128,6 +141,11 @@ class MainWindow(QMainWindow):
         self.act_folder = action("Open &folder", self.open_folder)
         self.act_delete_job = action("De&lete job…", self.delete_selected)
         self.act_details = action("Error &details…", self.show_error_details)
+        self.act_endpoint = action("Local &HTTP endpoint", self.toggle_endpoint)
+        self.act_endpoint.setCheckable(True)
+        self.act_endpoint.setToolTip(
+            "Stream this window's jobs as Server-Sent Events on 127.0.0.1 (off by default)"
+        )
         self.job_actions = {
             "start": self.act_start,
             "resume": self.act_start,
@@ -140,7 +158,7 @@ class MainWindow(QMainWindow):
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
-        for act in (self.act_open, self.act_export, self.act_settings):
+        for act in (self.act_open, self.act_export, self.act_settings, self.act_endpoint):
             file_menu.addAction(act)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
@@ -271,6 +289,26 @@ class MainWindow(QMainWindow):
                 name in allowed or (act is self.act_start and bool({"start", "resume"} & allowed))
             )
         self.act_details.setEnabled(failed)
+
+    @Slot()
+    def toggle_endpoint(self) -> None:
+        """Start or stop the HTTP endpoint as the menu item says; remember the choice."""
+        preference = load_endpoint()
+        on = self.act_endpoint.isChecked()
+        if on:
+            try:
+                url = self.session.start_endpoint(preference.port)
+            except StudioError as exc:
+                self.act_endpoint.setChecked(False)
+                self.prompts.show_error("HTTP endpoint", exc.message)
+                return
+            self.endpoint_label.setText(f"Endpoint: {url}")
+            self.endpoint_label.setToolTip(f"Follow a job at {url}/stream/<job id>")
+        else:
+            self.session.stop_endpoint()
+        self.endpoint_label.setVisible(on)
+        if on != preference.enabled:
+            save_endpoint(replace(preference, enabled=on))
 
     @Slot()
     def show_error_details(self) -> None:

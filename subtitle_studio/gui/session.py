@@ -37,6 +37,7 @@ from subtitle_studio.gui.prompts import Prompts
 from subtitle_studio.gui.realign_service import RealignService
 from subtitle_studio.gui.responsive import settle_heap
 from subtitle_studio.gui.subtitle_model import SubtitleTableModel
+from subtitle_studio.server.endpoint import StudioServer
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ class StudioSession(QObject):
         self.queue = JobQueue(store, engines, self.bus, self.live, self)
         self.realign = RealignService(store, engines, self)
         self.documents: dict[str, JobDocument] = {}
+        self.endpoint: StudioServer | None = None
         self._closed = False
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
@@ -249,11 +251,27 @@ class StudioSession(QObject):
             return
         self._closed = True
         self._save_timer.stop()
+        self.stop_endpoint()
         self.queue.shutdown()
         self.realign.shutdown()
         self.save_edits()
         self.bridge.close()
         self.bus.close()
+
+    # -- the local HTTP endpoint (SPEC §8) --------------------------------------------------
+    def start_endpoint(self, port: int) -> str:
+        """Serve this window's jobs on 127.0.0.1 (the same bus the table follows); the URL.
+        ``StudioError`` (port taken) leaves it off."""
+        if self.endpoint is None:
+            endpoint = StudioServer(self.store, self.bus, self.live, port=port)
+            endpoint.start()
+            self.endpoint = endpoint
+        return self.endpoint.url
+
+    def stop_endpoint(self) -> None:
+        if self.endpoint is not None:
+            self.endpoint.stop()
+            self.endpoint = None
 
     # -- events from the pipeline ----------------------------------------------------------
     def _on_edit(self, job_id: str, row_id: str) -> None:
