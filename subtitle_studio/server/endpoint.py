@@ -30,6 +30,7 @@ from subtitle_studio.core.bus import (
     job_channel,
 )
 from subtitle_studio.core.jobstore import JobStore
+from subtitle_studio.core.phases import JobStatus
 from subtitle_studio.core.transcript import LiveJobs, current_transcript
 from subtitle_studio.errors import JobError, StudioError
 from subtitle_studio.server.routing import is_loopback_host, loopback_origin, parse_route
@@ -43,6 +44,8 @@ MAX_STREAMS_PER_JOB = 5
 CLIENT_QUEUE = 256
 #: A client that accepts nothing for this long is disconnected.
 WRITE_TIMEOUT_S = 10.0
+#: A client that takes longer than this to send its request is disconnected.
+REQUEST_TIMEOUT_S = 10.0
 #: Signals after which a job's stream ends.
 TERMINAL_SIGNALS = frozenset({"job_complete", "job_canceled", "job_failed"})
 #: The largest ``POST /jobs`` body read.
@@ -124,7 +127,7 @@ class StudioServer:
         httpd.shutdown()
         with self._lock:
             connections = list(self._connections)
-        for conn in connections:  # a thread blocked writing to a slow client wakes up
+        for conn in connections:  # threads blocked reading or writing wake up now
             with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
         httpd.server_close()  # joins the connection threads
@@ -185,6 +188,17 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "SubtitleStudio"
     sys_version = ""
+    timeout = REQUEST_TIMEOUT_S  # reading the request; a stream sets its own write timeout
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.studio._track(self.connection, add=True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.studio._track(self.connection, add=False)
 
     # -- dispatch ----------------------------------------------------------------------
     def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
@@ -270,9 +284,8 @@ class _Handler(BaseHTTPRequestHandler):
         studio = self.server.studio
         status = record.to_dict()
         running = studio.live.get(job_id) if studio.live is not None else None
-        if running is not None:
-            status.update(running.snapshot(words=False)["progress"])
-            status["status"] = "running"
+        if running is not None and record.status == JobStatus.RUNNING:
+            status.update(running.snapshot(words=False)["progress"])  # fresher than job.json
         status["name"] = record.name
         return status
 
@@ -330,7 +343,9 @@ class _Handler(BaseHTTPRequestHandler):
             )
             return
         conn = self.connection
-        studio._track(conn, add=True)
+        # Frames go out as they are written, not held back waiting for the client's
+        # acknowledgement of the previous packet (Nagle's algorithm): that cost ~40 ms.
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         wake_r, wake_w = socket.socketpair()
         wake_r.setblocking(False)
         wake_w.setblocking(False)
@@ -360,7 +375,6 @@ class _Handler(BaseHTTPRequestHandler):
                 sub.close()
             wake_r.close()
             wake_w.close()
-            studio._track(conn, add=False)
             studio._release_stream(key)
             self.close_connection = True
 
@@ -371,17 +385,23 @@ class _Handler(BaseHTTPRequestHandler):
             try:
                 events = sub.drain()
             except SubscriptionClosed:  # fell behind: tell it (if it still reads) and end
-                self.wfile.write(frame("error", 0, {"code": "resync", "message": _RESYNC}))
-                self.wfile.flush()
+                # Numbered as the channel's latest event: after all this client saw.
+                seq = studio.bus.last_seq(sub.channel)
+                payload = {"seq": seq, "code": "resync", "message": _RESYNC}
+                self.wfile.write(frame("error", seq, payload))
                 return
+            frames = []
+            ended = False
             for event in events:
-                self.wfile.write(frame_event(event))
+                frames.append(frame_event(event))
                 if event.name == "signal" and event.data.get("code") in TERMINAL_SIGNALS:
-                    self.wfile.flush()
-                    return
-            if events:
-                self.wfile.flush()
-            elif sub.closed:
+                    ended = True
+                    break
+            if frames:
+                self.wfile.write(b"".join(frames))  # one send for a burst
+            if ended:
+                return
+            if not events and sub.closed:
                 return  # the bus closed
             readable, _, _ = select.select([conn, wake_r], [], [], 1.0)
             if conn in readable and not _still_there(conn):
