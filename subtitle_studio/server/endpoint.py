@@ -123,7 +123,8 @@ class StudioServer:
         httpd = self._httpd
         if httpd is None:
             return
-        self.stopping.set()
+        with self._lock:  # a connection tracked after this sees `stopping` (setup())
+            self.stopping.set()
         httpd.shutdown()
         with self._lock:
             connections = list(self._connections)
@@ -163,12 +164,14 @@ class StudioServer:
             else:
                 self._streams.pop(key, None)
 
-    def _track(self, conn: socket.socket, *, add: bool) -> None:
+    def _track(self, conn: socket.socket, *, add: bool) -> bool:
+        """Note a connection opening or closing; False when it opens during ``stop()``."""
         with self._lock:
             if add:
                 self._connections.add(conn)
             else:
                 self._connections.discard(conn)
+            return not self.stopping.is_set()
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -192,7 +195,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        self.server.studio._track(self.connection, add=True)
+        if not self.server.studio._track(self.connection, add=True):
+            # Accepted while stop() runs, after it shut the others down: end it too.
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
 
     def finish(self) -> None:
         try:
