@@ -239,7 +239,7 @@ def test_browser_follows_a_job_over_cors(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Chromium starts a jfk job from another origin, follows it to the end, gets the text."""
-    caplog.set_level(logging.DEBUG, logger="subtitle_studio.server.endpoint")
+    caplog.set_level(logging.DEBUG, logger="subtitle_studio.server.handler")
     recording = copy_media(media, "jfk.flac", tmp_path)
     gate = _GatedEngines(endpoint.jobs.engines, lambda: endpoint.bus.subscriber_count() > 0)
     monkeypatch.setattr(endpoint.jobs, "engines", gate)
@@ -267,7 +267,7 @@ def test_browser_follows_a_job_over_cors(
     job_id = submit["body"]["job_id"]
     assert JOB_ID.match(job_id), context
     assert submit["body"]["stream"] == f"/stream/{job_id}", context
-    requests = [r.getMessage() for r in caplog.records if r.name.endswith("server.endpoint")]
+    requests = [r.getMessage() for r in caplog.records if r.name.endswith("server.handler")]
     assert any('"OPTIONS /jobs HTTP/1.1" 204' in m for m in requests), requests
 
     # The stream: opened with `connected`, in order, every fragment, the signals in order.
