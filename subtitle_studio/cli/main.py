@@ -50,7 +50,7 @@ def _setup_logging(verbose: bool) -> None:
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
             log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
         )
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(logging.Formatter(paths.LOG_FORMAT))
         root.addHandler(handler)
     except OSError:
         pass  # a read-only home must not stop the command; it will say so when writing

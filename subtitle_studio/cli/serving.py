@@ -39,8 +39,9 @@ def serve(store: JobStore, options: ServeOptions, settings: JobSettings) -> int:
     snapshot = snapshot_provider(store, live)
     with EventBus(heartbeat_s=options.heartbeat_s, snapshot=snapshot) as bus:
         jobs = BackgroundJobs(store, LocalEngines(store.home), bus, live, settings)
-        server = StudioServer(store, bus, live, host=options.host, port=options.port)
-        server.submit = jobs.submit
+        server = StudioServer(
+            store, bus, live, host=options.host, port=options.port, submit=jobs.submit
+        )
         try:
             url = server.start()
         except BaseException:

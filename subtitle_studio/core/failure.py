@@ -13,8 +13,8 @@ from pathlib import Path
 
 from subtitle_studio.core.jobstore import JobRecord
 
-#: A log record starts with its time stamp; other lines continue the one before
-#: (a traceback).
+#: A log record (``paths.LOG_FORMAT``) starts with its time stamp; other lines continue
+#: the one before (a traceback).
 _RECORD_START = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 
 #: At most this many log lines are shown (the latest).

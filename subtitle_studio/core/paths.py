@@ -47,6 +47,8 @@ def log_dir(home: Path | None = None) -> Path:
 
 #: The application's log file, in :func:`log_dir` (rotated: ``.1``, ``.2``… beside it).
 LOG_NAME = "subtitle-studio.log"
+#: How each record is written to it; ``core.failure`` reads the time stamp back.
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def log_file(home: Path | None = None) -> Path:

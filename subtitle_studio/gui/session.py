@@ -326,11 +326,14 @@ class StudioSession(QObject):
     def _on_signal(self, job_id: str, data: dict[str, Any]) -> None:
         code = data.get("code")
         if code == "alignment_ready":
+            # The pipeline waits for merged() before its srt phase (at most 2 s); the
+            # settle time matters only when there is a table to repaint.
+            settle_ms = 0
             if job_id in self.documents:
                 self.documents[job_id].alignment_pending = True
                 self.alignment_ready.emit(job_id)  # merged now unless an editor is open
-            # The pipeline waits for this before its srt phase (at most 2 s).
-            QTimer.singleShot(MERGE_SETTLE_MS, lambda: self.queue.merged(job_id))
+                settle_ms = MERGE_SETTLE_MS
+            QTimer.singleShot(settle_ms, lambda: self.queue.merged(job_id))
         elif code in TERMINAL:
             self.job_status.emit(job_id, TERMINAL[code], "")
             self.message.emit(data.get("message", ""))
