@@ -23,7 +23,11 @@ from subtitle_studio.core.engine_api import Check, Progress
 from subtitle_studio.core.settings import JobSettings
 from subtitle_studio.core.speech import Loudness, SpeechMap
 from subtitle_studio.engines import audio as audio_engine
-from subtitle_studio.engines.models import resolve_align_model, resolve_whisper_model
+from subtitle_studio.engines.models import (
+    aligner_cache_dir,
+    resolve_align_model,
+    resolve_whisper_model,
+)
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +110,11 @@ class LocalEngines:
                 self._aligner = None
                 self._aligner = _AlignerAdapter(
                     WhisperXAligner(
-                        model_ref, language, device=device, data_dir=paths.data_dir(self.home)
+                        model_ref,
+                        language,
+                        device=device,
+                        data_dir=paths.data_dir(self.home),
+                        cache_dir=aligner_cache_dir(model_ref, language, self.home),
                     )
                 )
                 self._aligner_key = key

@@ -1,10 +1,11 @@
-"""Finding models on this computer, offline.
+"""Finding models on this computer, offline, and the model manager's wiring.
 
 Transcription models come from three places, best first: the application's own
-models folder (``<home>/models/whisper/<name>``), the Hugging Face cache (models
-fetched earlier by faster-whisper), and the bundled ``tiny.en`` that ships with the
-installation so the application always works. Alignment models are looked up the
-same way; when none exists for the language the pipeline uses its fallback aligner.
+models folder (``<home>/models/whisper/<name>``, ready only when its manifest says
+every file is whole), the Hugging Face cache (models fetched earlier by
+faster-whisper), and the bundled ``tiny.en`` that ships with the installation so the
+application always works. Alignment models are looked up the same way; when none
+exists for the language the pipeline uses its fallback aligner.
 """
 
 from __future__ import annotations
@@ -14,31 +15,32 @@ import functools
 import importlib.util
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from subtitle_studio.core import paths
+from subtitle_studio.core.app_settings import NetworkPreference, load_network
+from subtitle_studio.core.bus import EventBus
+from subtitle_studio.core.model_catalog import (
+    BUNDLED_MODEL,
+    HUB,
+    TORCHAUDIO,
+    WHISPER,
+    WHISPER_CATALOG,
+    CatalogEntry,
+    align_model_id,
+    build_catalog,
+    find_entry,
+    torchaudio_checkpoint,
+)
+from subtitle_studio.core.model_manager import ModelManager
+from subtitle_studio.core.model_store import MISSING, READY, ModelStatus, ModelStore
 from subtitle_studio.errors import ModelError
 
 log = logging.getLogger(__name__)
 
-BUNDLED_MODEL = "tiny.en"
-
 #: faster-whisper model names, best first, with the hub repositories they come from.
-WHISPER_MODELS: dict[str, str] = {
-    "large-v3": "Systran/faster-whisper-large-v3",
-    "large-v2": "Systran/faster-whisper-large-v2",
-    "large-v3-turbo": "mobiuslabsgmbh/faster-whisper-large-v3-turbo",
-    "distil-large-v3": "Systran/faster-distil-whisper-large-v3",
-    "medium.en": "Systran/faster-whisper-medium.en",
-    "medium": "Systran/faster-whisper-medium",
-    "small.en": "Systran/faster-whisper-small.en",
-    "small": "Systran/faster-whisper-small",
-    "base.en": "Systran/faster-whisper-base.en",
-    "base": "Systran/faster-whisper-base",
-    "tiny.en": "Systran/faster-whisper-tiny.en",
-    "tiny": "Systran/faster-whisper-tiny",
-}
+WHISPER_MODELS: dict[str, str] = {e.model_id: e.repo for e in WHISPER_CATALOG}
 
 _REQUIRED_WHISPER_FILES = ("model.bin", "config.json")
 
@@ -77,10 +79,16 @@ def _cached_snapshot(repo_id: str, marker: str) -> Path | None:
 
 
 def find_whisper_model(name: str, home: Path | None = None) -> ResolvedModel | None:
-    """Where the model called ``name`` is on this computer, if anywhere."""
-    own = paths.models_dir(home) / "whisper" / name
-    if _is_whisper_folder(own):
-        return ResolvedModel(name, own, "home")
+    """Where the model called ``name`` is on this computer, if anywhere.
+
+    A model in the home folder counts only when its manifest says it is whole; a
+    half-downloaded one is skipped (and shown as incomplete by the model manager).
+    """
+    entry = find_entry(WHISPER_CATALOG, name)
+    if entry is not None:
+        status = ModelStore(home).inspect(entry)
+        if status.state == READY and status.path is not None:
+            return ResolvedModel(name, status.path, "home")
     repo = WHISPER_MODELS.get(name)
     if repo:
         snapshot = _cached_snapshot(repo, "model.bin")
@@ -144,10 +152,13 @@ def resolve_whisper_model(
     resolved = find_whisper_model(setting, home)
     if resolved is None:
         present = ", ".join(m.name for m in available_whisper_models(home)) or "none"
+        entry = find_entry(WHISPER_CATALOG, setting)
+        state = ModelStore(home).inspect(entry).state if entry is not None else MISSING
+        what = "is only partly downloaded" if state != MISSING else "is not on this computer"
         raise ModelError(
-            f"The model '{setting}' is not on this computer (present: {present}). "
-            f"Put it in {paths.models_dir(home) / 'whisper' / setting}, pass a model folder "
-            "with --model PATH, or choose a present model."
+            f"The model '{setting}' {what} (ready: {present}). Get it with: "
+            f"subtitle-studio models download {setting} — or import a folder with "
+            f"subtitle-studio models import FOLDER --name {setting}, or pass --model PATH."
         )
     return resolved
 
@@ -161,9 +172,9 @@ def resolve_align_model(setting: str, language: str, *, home: Path | None = None
     if setting == "none":
         return None
     if setting == "auto":
-        own = paths.models_dir(home) / "align" / language
-        if (own / "config.json").is_file():
-            return str(own)
+        own = _home_aligner(language, home)
+        if own is not None:
+            return own
         default = _cached_default_align(language)
         if default is not None:
             return default
@@ -221,6 +232,85 @@ def whisperx_default_align_models() -> dict[str, tuple[str, str]]:
     return out
 
 
+def _home_aligner(language: str, home: Path | None) -> str | None:
+    """The aligner for ``language`` in the home folder, when the manager says it is ready.
+
+    A Hub model is returned as its folder; a torchaudio checkpoint as its bundle name,
+    loaded from :func:`aligner_cache_dir`.
+    """
+    entry = find_entry(catalog(), align_model_id(language))
+    if entry is not None:
+        status = ModelStore(home).inspect(entry)
+        if status.state == READY and status.path is not None:
+            return entry.repo if entry.source == TORCHAUDIO else str(status.path)
+        return None
+    own = paths.models_dir(home) / "align" / language  # a folder put there by hand
+    return str(own) if (own / "config.json").is_file() else None
+
+
+def aligner_cache_dir(model_ref: str, language: str, home: Path | None = None) -> Path | None:
+    """Where a torchaudio aligner's checkpoint was downloaded to, if the home holds it."""
+    checkpoint = torchaudio_checkpoint(model_ref)
+    folder = paths.models_dir(home) / "align" / language
+    return folder if checkpoint and (folder / checkpoint).is_file() else None
+
+
+@functools.cache
+def catalog() -> tuple[CatalogEntry, ...]:
+    """Every model the manager offers: faster-whisper models, then whisperX's aligners."""
+    return build_catalog(whisperx_default_align_models())
+
+
+def elsewhere_status(entry: CatalogEntry, status: ModelStatus) -> ModelStatus:
+    """Turn a model that is missing from the home folder ready when it exists elsewhere:
+    the bundled tiny.en (always ready) or another program's download cache."""
+    if entry.kind == WHISPER and entry.model_id == BUNDLED_MODEL and status.state != READY:
+        bundled = bundled_model_path()
+        if _is_whisper_folder(bundled):
+            return replace(
+                status,
+                state=READY,
+                detail="bundled with the application",
+                path=bundled,
+                origin="bundled",
+            )
+    if status.state != MISSING:
+        return status
+    found: Path | None = None
+    if entry.kind == WHISPER:
+        snapshot = _cached_snapshot(entry.repo, "model.bin")
+        found = snapshot if snapshot is not None and _is_whisper_folder(snapshot) else None
+    elif entry.source == HUB:
+        found = _cached_snapshot(entry.repo, "config.json")
+    elif entry.source == TORCHAUDIO and _torchaudio_checkpoint(entry.repo).is_file():
+        found = _torchaudio_checkpoint(entry.repo).parent
+    if found is None:
+        return status
+    return replace(
+        status,
+        state=READY,
+        detail="in another program's download cache",
+        path=found,
+        origin="cache",
+    )
+
+
+def model_manager(
+    bus: EventBus | None = None,
+    home: Path | None = None,
+    network: NetworkPreference | None = None,
+) -> ModelManager:
+    """The model manager of ``home``, downloading through huggingface_hub."""
+    from subtitle_studio.engines.model_download import HubFetcher
+
+    chosen = network
+
+    def fetcher() -> HubFetcher:
+        return HubFetcher(chosen if chosen is not None else load_network(home))
+
+    return ModelManager(catalog(), fetcher, bus=bus, home=home, extra_status=elsewhere_status)
+
+
 def _cached_default_align(language: str) -> str | None:
     """whisperX's default alignment model for ``language`` if it is already downloaded."""
     kind, name = whisperx_default_align_models().get(language, ("", ""))
@@ -236,14 +326,4 @@ def _torchaudio_checkpoint(bundle_name: str) -> Path:
     hub = os.environ.get("TORCH_HOME") or os.path.join(
         os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "torch"
     )
-    return Path(hub) / "hub" / "checkpoints" / _TORCHAUDIO_FILES.get(bundle_name, bundle_name)
-
-
-#: Checkpoint file names of whisperX's torchaudio alignment bundles.
-_TORCHAUDIO_FILES = {
-    "WAV2VEC2_ASR_BASE_960H": "wav2vec2_fairseq_base_ls960_asr_ls960.pth",
-    "VOXPOPULI_ASR_BASE_10K_FR": "wav2vec2_voxpopuli_base_10k_asr_fr.pt",
-    "VOXPOPULI_ASR_BASE_10K_DE": "wav2vec2_voxpopuli_base_10k_asr_de.pt",
-    "VOXPOPULI_ASR_BASE_10K_ES": "wav2vec2_voxpopuli_base_10k_asr_es.pt",
-    "VOXPOPULI_ASR_BASE_10K_IT": "wav2vec2_voxpopuli_base_10k_asr_it.pt",
-}
+    return Path(hub) / "hub" / "checkpoints" / (torchaudio_checkpoint(bundle_name) or bundle_name)
