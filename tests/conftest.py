@@ -61,3 +61,33 @@ def no_dangling_threads():
 
 
 from tests.support.tiny_wav2vec2 import tiny_align_model  # noqa: E402,F401 - session fixture
+
+
+@pytest.fixture
+def hub_online(monkeypatch: pytest.MonkeyPatch):
+    """Let huggingface_hub make requests despite HF_HUB_OFFLINE=1 (for a local fake hub).
+
+    The flag is read into ``constants`` at import and decides which adapter each cached
+    session mounts, so sessions are rebuilt on the way in and out; the session factory a
+    model download installs is put back too, so the rest of the suite stays offline.
+    """
+    import huggingface_hub
+    from huggingface_hub import configure_http_backend
+    from huggingface_hub.utils import reset_sessions
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+    reset_sessions()
+    yield
+    configure_http_backend()
+    reset_sessions()
+
+
+@pytest.fixture
+def tiny_hub(hub_online: None):
+    """A local hub serving the bundled tiny.en files as ``Systran/faster-whisper-tiny``
+    (the catalogue's ``tiny``, which unlike tiny.en is not always ready)."""
+    from subtitle_studio.engines.models import bundled_model_path
+    from tests.support.fake_hub import FakeHub
+
+    with FakeHub({"Systran/faster-whisper-tiny": bundled_model_path()}) as hub:
+        yield hub

@@ -15,7 +15,6 @@ from pathlib import Path
 import huggingface_hub
 import pytest
 from huggingface_hub import configure_http_backend
-from huggingface_hub.utils import reset_sessions
 
 from subtitle_studio.core.app_settings import NetworkPreference
 from subtitle_studio.core.bus import MODELS_CHANNEL, Event, EventBus
@@ -40,20 +39,8 @@ MODEL_BIN = (BUNDLED / "model.bin").stat().st_size
 
 
 @pytest.fixture
-def online(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Let huggingface_hub make requests despite the suite's HF_HUB_OFFLINE=1, and give
-    its session factory back afterwards (the fetcher installs its own)."""
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
-    reset_sessions()
-    yield
-    configure_http_backend()
-    reset_sessions()
-
-
-@pytest.fixture
-def hub(online: None) -> Iterator[FakeHub]:
-    with FakeHub({REPO: BUNDLED}) as running:
-        yield running
+def hub(tiny_hub: FakeHub) -> FakeHub:
+    return tiny_hub
 
 
 @pytest.fixture
@@ -234,7 +221,7 @@ def test_a_server_error_is_reported_then_the_download_can_be_tried_again(
     assert manager.status("tiny").state == READY
 
 
-def test_downloads_go_through_a_manual_proxy(hub: FakeHub, bus: EventBus, online: None) -> None:
+def test_downloads_go_through_a_manual_proxy(hub: FakeHub, bus: EventBus) -> None:
     with ForwardProxy() as proxy:
         manager = model_manager(
             bus,
