@@ -1,4 +1,4 @@
-"""The ``subtitle-studio`` command (SPEC §10): transcribe, jobs, resume, serve.
+"""The ``subtitle-studio`` command (SPEC §10): transcribe, jobs, resume, serve, models.
 
 Exit codes: 0 success, 1 a job failed or was canceled, 2 bad usage or settings,
 130 paused by Ctrl-C (the job can be resumed). Errors are one line on stderr,
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from subtitle_studio import __version__
+from subtitle_studio.cli.models_cmd import add_models_parser, cmd_models
 from subtitle_studio.cli.runner import EXIT_FAILED, EXIT_OK, EXIT_USAGE, JobRunner
 from subtitle_studio.cli.serving import DEFAULT_HEARTBEAT_S, DEFAULT_PORT, ServeOptions, serve
 from subtitle_studio.core import paths
@@ -157,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --model: transcribe the chunks made by another model again",
     )
     _add_settings_options(resume)
+
+    add_models_parser(sub)
     return parser
 
 
@@ -280,7 +283,7 @@ def cmd_resume(args: argparse.Namespace, store: JobStore) -> int:
     return runner.run_jobs([record.id], redo_other_models=args.redo_finished)
 
 
-COMMANDS = ("transcribe", "jobs", "resume", "serve")
+COMMANDS = ("transcribe", "jobs", "resume", "serve", "models")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -302,6 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "jobs": cmd_jobs,
         "resume": cmd_resume,
         "serve": cmd_serve,
+        "models": cmd_models,
     }
     try:
         return commands[args.command](args, store)

@@ -220,7 +220,14 @@ class ModelManager:
         return True
 
     def verify(self, model_id: str) -> ModelStatus:
-        """Hash every file against the record made at download or import (offline)."""
+        """Hash every file against the record made at download or import (offline).
+
+        The home folder's copy is judged on its own: a damaged download of tiny.en is
+        reported even though the bundled copy keeps tiny.en usable.
+        """
+        entry = self.entry(model_id)
+        if self.active(model_id) is None and self.store.folder(entry).exists():
+            return self.store.verify(entry)
         return self.status(model_id, deep=True)
 
     def import_folder(self, model_id: str, source: Path) -> ModelStatus:
@@ -256,20 +263,22 @@ class ModelManager:
     # ------------------------------------------------------------ the download
 
     def _run(self, job: Download, lock: FileLock) -> None:
+        """Download, then announce the outcome once the model is no longer marked as
+        downloading, so a listener that asks for the status hears the new one."""
         entry = job.entry
         model_id = entry.model_id
+        event: tuple[str, dict[str, object]]
         try:
-            status = self._download(job)
-            job.status = status
-            self._publish(
+            job.status = self._download(job)
+            event = (
                 "signal",
                 {"code": "model_ready", "model_id": model_id, "message": f"{model_id} is ready"},
             )
         except Cancelled:
             job.canceled = True
             job.status = self.store.inspect(entry)
-            kept = human_bytes(job.progress.downloaded_bytes)
-            self._publish(
+            kept = human_bytes(job.status.present_bytes)
+            event = (
                 "signal",
                 {
                     "code": "model_incomplete",
@@ -279,28 +288,29 @@ class ModelManager:
                 },
             )
         except StudioError as exc:
-            self._fail(job, exc)
+            event = self._fail(job, exc)
         except OSError as exc:
-            self._fail(job, StorageError.from_oserror(exc, self.store.folder(entry)))
+            event = self._fail(job, StorageError.from_oserror(exc, self.store.folder(entry)))
         except Exception as exc:  # noqa: BLE001 - any other failure is this download's
             log.exception("download of %s failed", model_id)
-            self._fail(job, ModelError(f"Downloading {model_id} failed: {exc}."))
+            event = self._fail(job, ModelError(f"Downloading {model_id} failed: {exc}."))
         finally:
             with self._lock:
                 self._active.pop(model_id, None)
             lock.release()
+        try:
+            self._publish(*event)
+        finally:
             job.done_event.set()
 
-    def _fail(self, job: Download, exc: StudioError) -> None:
+    def _fail(self, job: Download, exc: StudioError) -> tuple[str, dict[str, object]]:
         job.error = exc
         try:
             self.store.record_failure(job.entry, exc.message)
         except StudioError:
             log.warning("could not record the failure of %s", job.entry.model_id)
         job.status = self.store.inspect(job.entry)
-        self._publish(
-            "error", {"code": exc.code, "model_id": job.entry.model_id, "message": exc.message}
-        )
+        return ("error", {"code": exc.code, "model_id": job.entry.model_id, "message": exc.message})
 
     def _download(self, job: Download) -> ModelStatus:
         entry = job.entry

@@ -305,6 +305,10 @@ class ModelStore:
             if part.is_file():
                 present += min(part.stat().st_size, remote.size)
         error = plan_data.get("error")
+        if not plan.files:  # failed before the file list was known
+            if error:
+                return ModelStatus(entry.model_id, FAILED, f"{error}", folder, "home", 0, None)
+            return ModelStatus(entry.model_id, MISSING, "not downloaded")
         stopped = f"{human_bytes(present)} of {human_bytes(plan.total_bytes)} downloaded"
         if error:
             return ModelStatus(
@@ -337,17 +341,20 @@ class ModelStore:
         self._write(self.download_dir(entry) / PLAN, data)
 
     def load_plan(self, entry: CatalogEntry) -> DownloadPlan | None:
+        """The saved plan of an unfinished download; ``None`` without one (or with only a
+        failure recorded before the file list was known)."""
         data = self._read(self.download_dir(entry) / PLAN)
         try:
-            return DownloadPlan.from_dict(data) if data is not None else None
+            plan = DownloadPlan.from_dict(data) if data is not None else None
         except (KeyError, TypeError, ValueError):
             return None
+        return plan if plan is not None and plan.files else None
 
     def record_failure(self, entry: CatalogEntry, error: str) -> None:
-        """Remember why the last download failed (shown as ``failed``, with the reason)."""
-        plan = self.load_plan(entry)
-        if plan is not None:
-            self.save_plan(entry, plan, error)
+        """Remember why the last download failed (shown as ``failed``, with the reason),
+        also when it failed before the file list was known."""
+        plan = self.load_plan(entry) or DownloadPlan(entry.model_id, "", ())
+        self.save_plan(entry, plan, error)
 
     def clear_failure(self, entry: CatalogEntry) -> None:
         plan = self.load_plan(entry)

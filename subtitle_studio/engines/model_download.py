@@ -224,7 +224,8 @@ class HubFetcher:
 
         if constants.HF_HUB_OFFLINE:
             raise ModelError(
-                "Downloads are switched off because HF_HUB_OFFLINE is set. Unset it, or "
+                "Downloads are switched off because HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE) "
+                "is set. Unset it, or "
                 "import a model folder instead (subtitle-studio models import FOLDER)."
             )
 

@@ -267,10 +267,13 @@ def elsewhere_status(entry: CatalogEntry, status: ModelStatus) -> ModelStatus:
     if entry.kind == WHISPER and entry.model_id == BUNDLED_MODEL and status.state != READY:
         bundled = bundled_model_path()
         if _is_whisper_folder(bundled):
+            detail = "bundled with the application"
+            if status.state != MISSING:
+                detail += f" (the downloaded copy is {status.state}: {status.detail})"
             return replace(
                 status,
                 state=READY,
-                detail="bundled with the application",
+                detail=detail,
                 path=bundled,
                 origin="bundled",
             )

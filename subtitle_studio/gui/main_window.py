@@ -34,21 +34,24 @@ from subtitle_studio.core import paths
 from subtitle_studio.core.app_settings import (
     load_defaults,
     load_endpoint,
+    load_network,
     save_defaults,
     save_endpoint,
+    save_network,
 )
 from subtitle_studio.core.checkpoint import load_checkpoint
 from subtitle_studio.core.engine_api import Engines
 from subtitle_studio.core.failure import failure_details
 from subtitle_studio.core.jobstore import JobStore
 from subtitle_studio.core.phases import JobStatus
-from subtitle_studio.errors import StudioError
+from subtitle_studio.errors import ModelError, StudioError
 from subtitle_studio.gui.job_list import (
     JobListModel,
     JobListView,
     available_actions,
     error_message,
 )
+from subtitle_studio.gui.models_dialog import ModelsService
 from subtitle_studio.gui.prompts import Prompts
 from subtitle_studio.gui.session import StudioSession
 from subtitle_studio.gui.settings_dialog import DefaultSettingsDialog, ResumeDialog
@@ -72,6 +75,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.current_job: str | None = None
         self.undo_group = QUndoGroup(self)
+        self.models = ModelsService(self.session.bus, store.home, self)
 
         self.jobs = JobListModel(store, self)
         self.job_view = JobListView(self)
@@ -146,6 +150,8 @@ class MainWindow(QMainWindow):
         self.act_endpoint.setToolTip(
             "Stream this window's jobs as Server-Sent Events on 127.0.0.1 (off by default)"
         )
+        self.act_models = action("&Models…", self.models.show_dialog)
+        self.act_models.setToolTip("Download, repair, verify, import and delete models")
         self.job_actions = {
             "start": self.act_start,
             "resume": self.act_start,
@@ -175,6 +181,7 @@ class MainWindow(QMainWindow):
             self.act_delete_job,
         ):
             job_menu.addAction(act)
+        menu.addMenu("&Tools").addAction(self.act_models)
         self.job_view.set_action_provider(self._context_actions)
 
     def _context_actions(self, job_id: str) -> list[QAction | None]:
@@ -332,6 +339,8 @@ class MainWindow(QMainWindow):
         if job_id is None:
             return
         record = self.store.get(job_id)
+        if not self.models.ready_to_start(record.settings.model, record.settings.language):
+            return  # the user was offered the download; the job stays as it is
         if record.status == JobStatus.QUEUED:
             self.session.start(job_id)
             return
@@ -388,9 +397,14 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def edit_defaults(self) -> None:
-        dialog = DefaultSettingsDialog(load_defaults(self.store.home), self)
+        home = self.store.home
+        dialog = DefaultSettingsDialog(load_defaults(home), self, network=load_network(home))
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            save_defaults(dialog.result_settings(), self.store.home)
+            save_defaults(dialog.result_settings(), home)
+            try:
+                save_network(dialog.result_network(), home)
+            except StudioError as exc:
+                self.prompts.show_error("Model download settings were not saved", exc.message)
 
     # -- rows --------------------------------------------------------------------------
     @Slot()
@@ -449,6 +463,20 @@ class MainWindow(QMainWindow):
         if job_id == self.current_job and error:
             self.show_banner(f"{error}\n(Job → Error details… says more.)")
         self._on_status_shown(job_id)
+        if status == "failed":
+            self._offer_missing_model(job_id)
+
+    def _offer_missing_model(self, job_id: str) -> None:
+        """A job that stopped for want of a model offers its download (after this event)."""
+        try:
+            record = self.store.get(job_id)
+        except StudioError:
+            return
+        if (record.error or {}).get("code") == ModelError.code:
+            settings = record.settings
+            QTimer.singleShot(
+                0, self, lambda: self.models.offer_after_failure(settings.model, settings.language)
+            )
 
     def _on_status_shown(self, job_id: str) -> None:
         if job_id == self.current_job:
@@ -485,5 +513,6 @@ class MainWindow(QMainWindow):
         running = self.session.queue.running_id
         if running is not None:
             self.statusBar().showMessage("Pausing the running job…")
+        self.models.close()
         self.session.shutdown()
         event.accept()

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from subtitle_studio.core.app_settings import NetworkPreference
 from subtitle_studio.core.jobstore import JobRecord
 from subtitle_studio.core.resume_rules import LANGUAGE_REASON, LOCKED_REASONS, check_resume
 from subtitle_studio.core.settings import (
@@ -40,10 +42,17 @@ from subtitle_studio.core.settings import (
 )
 from subtitle_studio.engines.models import available_whisper_models
 from subtitle_studio.errors import SettingsError
+from subtitle_studio.gui.network_settings import NetworkSection
 
 log = logging.getLogger(__name__)
 
 CHOOSE_FOLDER = "Choose folder…"
+#: What "auto" means in the model list: the pipeline's own rule (resolve_whisper_model).
+AUTO_MODEL_HINT = "auto picks the best ready model"
+AUTO_MODEL_TIP = (
+    "auto: the best model that is ready on this computer, preferring an English-only "
+    "model for English. Tools → Models… downloads more."
+)
 LOCK = "🔒"
 WARNING = "⚠"
 
@@ -151,6 +160,8 @@ class SettingsForm(QWidget):
             label.setBuddy(editor)
             self._labels[name] = label
             form.addRow(label, editor)
+            if name == "model":
+                form.addRow("", self._auto_model_hint(editor))
         #: Why some settings cannot change, in words a user reads without hovering.
         self.locked_notes = QLabel()
         self.locked_notes.setWordWrap(True)
@@ -162,6 +173,16 @@ class SettingsForm(QWidget):
         self.set_settings(self._base)
 
     # -- editor factories --------------------------------------------------------
+    @staticmethod
+    def _auto_model_hint(combo: QWidget) -> QLabel:
+        """Say under the model list what "auto" picks; the item keeps the value's own text."""
+        if isinstance(combo, QComboBox) and combo.itemText(0) == "auto":
+            combo.setItemData(0, AUTO_MODEL_TIP, Qt.ItemDataRole.ToolTipRole)
+        hint = QLabel(AUTO_MODEL_HINT)
+        hint.setToolTip(AUTO_MODEL_TIP)
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # quieter than the values
+        return hint
+
     def _data_combo(self, rows: Iterable[tuple[str, str]]) -> QComboBox:
         """A fixed list: the user reads a label, the settings get the value."""
         combo = QComboBox()
@@ -344,7 +365,7 @@ class _SettingsDialog(QDialog):
 
 
 class DefaultSettingsDialog(_SettingsDialog):
-    """Edits the settings new jobs start with."""
+    """Edits the settings new jobs start with, and (given ``network``) how models download."""
 
     def __init__(
         self,
@@ -353,32 +374,52 @@ class DefaultSettingsDialog(_SettingsDialog):
         *,
         models: Sequence[str] | None = None,
         choose_folder: FolderChooser | None = None,
+        network: NetworkPreference | None = None,
     ) -> None:
         super().__init__(parent, models, choose_folder)
         self.setWindowTitle("Default settings for new jobs")
         self._result = settings
-        self._lay_out(self.form, self.errors)
+        self.network: NetworkSection | None = None
+        self._network_result = network
+        if network is not None:
+            self.network = NetworkSection(self)
+            self.network.set_preference(network)
+            self.network.changed.connect(self._validate)
+            self._lay_out(self.form, self.network, self.errors)
+        else:
+            self._lay_out(self.form, self.errors)
         self.form.changed.connect(self._validate)
         self.form.set_settings(settings)
 
     def _validate(self) -> JobSettings | None:
+        errors: list[str] = []
+        settings = None
         try:
             settings = self.form.settings()
         except SettingsError as exc:
-            self._show_errors([exc.message])
-            return None
-        self._show_errors([])
-        return settings
+            errors.append(exc.message)
+        if self.network is not None:
+            errors.extend(self.network.problems())
+        self._show_errors(errors)
+        return None if errors else settings
 
     def accept(self) -> None:
         settings = self._validate()
         if settings is None:
             return
         self._result = settings
+        if self.network is not None:
+            self._network_result = self.network.preference()
         super().accept()
 
     def result_settings(self) -> JobSettings:
         return self._result
+
+    def result_network(self) -> NetworkPreference:
+        """The accepted network preference (the one given when there is no section)."""
+        if self._network_result is None:
+            raise SettingsError("This dialog was opened without the model download settings.")
+        return self._network_result
 
 
 class ResumeDialog(_SettingsDialog):

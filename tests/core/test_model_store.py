@@ -254,3 +254,13 @@ def test_aligner_download_takes_one_copy_of_the_weights() -> None:
         "model.safetensors",
         "vocab.json",
     ]
+
+
+def test_a_failure_before_the_file_list_is_known_is_remembered_but_not_a_plan(
+    tmp_path: Path,
+) -> None:
+    store = ModelStore(tmp_path)
+    store.record_failure(TINY, "huggingface.co could not be reached")
+    status = store.inspect(TINY)
+    assert status.state == FAILED and "could not be reached" in status.detail
+    assert store.load_plan(TINY) is None  # the next download asks for the file list again

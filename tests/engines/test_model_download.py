@@ -303,3 +303,22 @@ def test_http_get_still_takes_our_progress_object() -> None:
 
     assert "_tqdm_bar" in inspect.signature(http_get).parameters
     assert models_mod.catalog()[0].model_id == "large-v3"
+
+
+def test_verify_judges_a_downloaded_tiny_en_on_its_own(
+    bus: EventBus, studio_home: Path, tmp_path: Path
+) -> None:
+    """tiny.en stays usable through the bundled copy, but a damaged download of it is
+    still reported by verify and in the listed detail."""
+    source = tmp_path / "faster-whisper-tiny.en"
+    shutil.copytree(BUNDLED, source)
+    manager = model_manager(bus)
+    manager.import_folder("tiny.en", source)
+    model_bin = studio_home / "models" / "whisper" / "tiny.en" / "model.bin"
+    with model_bin.open("r+b") as stream:
+        stream.seek(1000)
+        stream.write(b"\x00" * 8)
+    assert manager.verify("tiny.en").state == INCOMPLETE
+    listed = manager.status("tiny.en")
+    assert (listed.state, listed.origin) == (READY, "bundled")
+    assert "downloaded copy is incomplete" in listed.detail

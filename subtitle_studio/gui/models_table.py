@@ -1,0 +1,301 @@
+"""The Models dialog's table: one row per catalogue model, updated row by row from the
+models channel, with a filter for alignment models and a progress bar that carries text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QStyleOptionViewItem,
+)
+
+from subtitle_studio.core.model_catalog import WHISPER, CatalogEntry
+from subtitle_studio.core.model_store import (
+    DOWNLOADING,
+    FAILED,
+    MISSING,
+    READY,
+    ModelStatus,
+    human_bytes,
+)
+from subtitle_studio.gui.responsive import AllRolesAtOnce
+
+Index = QModelIndex | QPersistentModelIndex
+
+MODEL_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+STATE_ROLE = Qt.ItemDataRole.UserRole + 2
+PERCENT_ROLE = Qt.ItemDataRole.UserRole + 3  # None: no bar in the Progress cell
+KIND_ROLE = Qt.ItemDataRole.UserRole + 4
+
+CHECKING = "checking"  # before the first status arrives
+VERIFYING = "verifying"
+IMPORTING = "importing"
+#: A row whose model just finished downloading is re-read this often until the
+#: manager has let go of the download (it publishes the outcome a moment before).
+SETTLE_MS = 50
+SETTLE_TRIES = 40
+
+
+class Column(IntEnum):
+    MODEL = 0
+    KIND = 1
+    LANGUAGES = 2
+    SIZE = 3
+    STATE = 4
+    PROGRESS = 5
+
+
+HEADERS = ("Model", "Kind", "Languages", "Size", "State", "Progress")
+KIND_WORDS = {WHISPER: "Transcription", "align": "Alignment"}
+ORIGIN_WORDS = {
+    "home": "in Subtitle Studio's models folder",
+    "bundled": "bundled with the application",
+    "cache": "in another program's download cache",
+}
+
+
+@dataclass
+class _Row:
+    entry: CatalogEntry
+    status: ModelStatus | None = None
+    progress: dict[str, Any] | None = None  # the latest progress event while downloading
+    error: str = ""  # the last failure's message, until the next attempt
+    busy: str = ""  # VERIFYING or IMPORTING while that runs
+    version: int = 0  # bumped on every change, so a stale full refresh is not applied
+
+    @property
+    def state(self) -> str:
+        if self.busy:
+            return self.busy
+        if self.error and (self.status is None or self.status.state != READY):
+            return FAILED
+        if self.progress is not None:
+            return DOWNLOADING
+        return self.status.state if self.status is not None else CHECKING
+
+    @property
+    def total_bytes(self) -> int | None:
+        if self.progress and self.progress.get("total_bytes"):
+            return int(self.progress["total_bytes"])
+        if self.status is not None and self.status.total_bytes:
+            return self.status.total_bytes
+        return self.entry.approx_bytes
+
+    def percent(self) -> float | None:
+        state = self.state
+        if state == DOWNLOADING and self.progress is not None:
+            return float(self.progress.get("percent", 0.0))
+        if state == READY:
+            return 100.0
+        status = self.status
+        if status is not None and status.total_bytes and status.present_bytes:
+            return min(100.0, 100.0 * status.present_bytes / status.total_bytes)
+        return None
+
+    def progress_text(self) -> str:
+        percent = self.percent()
+        if percent is None:
+            return ""
+        shown = f"{int(percent)}%"  # 99.9 is not done: never round up to 100
+        if self.state == DOWNLOADING and self.progress is not None:
+            done = int(self.progress.get("downloaded_bytes", 0))
+            total = int(self.progress.get("total_bytes", 0))
+            if not total:
+                return "starting…"
+            speed = int(self.progress.get("bytes_per_second", 0))
+            text = f"{shown} · {human_bytes(done)} of {human_bytes(total)}"
+            return f"{text} · {human_bytes(speed)}/s" if speed else text
+        status = self.status
+        if self.state != READY and status is not None and status.total_bytes:
+            present, total = human_bytes(status.present_bytes), human_bytes(status.total_bytes)
+            return f"{shown} · {present} of {total}"
+        return shown
+
+    def tooltip(self) -> str:
+        if self.error and self.state == FAILED:
+            return self.error
+        if self.status is None:
+            return "Checking what is on this computer…"
+        return self.status.detail or self.status.state
+
+
+class ModelTableModel(AllRolesAtOnce, QAbstractTableModel):
+    """One row per catalogue entry, in catalogue order (best transcription model first)."""
+
+    def __init__(self, catalog: tuple[CatalogEntry, ...], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows = [_Row(entry) for entry in catalog]
+        self._by_id = {row.entry.model_id: n for n, row in enumerate(self._rows)}
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section] if 0 <= section < len(HEADERS) else None
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = Column(index.column())
+        if role == MODEL_ID_ROLE:
+            return row.entry.model_id
+        if role == STATE_ROLE:
+            return row.state
+        if role == KIND_ROLE:
+            return row.entry.kind
+        if role == PERCENT_ROLE:
+            return row.percent() if column == Column.PROGRESS else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        return None
+
+    @staticmethod
+    def _display(row: _Row, column: Column) -> str:
+        entry = row.entry
+        if column == Column.MODEL:
+            return entry.model_id
+        if column == Column.KIND:
+            return KIND_WORDS.get(entry.kind, entry.kind)
+        if column == Column.LANGUAGES:
+            return entry.language_label
+        if column == Column.SIZE:
+            total = row.total_bytes
+            return human_bytes(total) if total else "unknown"
+        if column == Column.STATE:
+            return row.state
+        return row.progress_text()
+
+    @staticmethod
+    def _tooltip(row: _Row, column: Column) -> str | None:
+        if column == Column.MODEL:
+            lines = [row.entry.note or row.entry.repo]
+            status = row.status
+            if status is not None and status.path is not None:
+                where = ORIGIN_WORDS.get(status.origin, "")
+                lines.append(f"{status.path}" + (f" ({where})" if where else ""))
+            return "\n".join(lines)
+        if column in (Column.STATE, Column.PROGRESS):
+            return row.tooltip()
+        return None
+
+    # -- lookups ---------------------------------------------------------------------
+    def row_of(self, model_id: str) -> int:
+        return self._by_id.get(model_id, -1)
+
+    def row(self, model_id: str) -> _Row | None:
+        n = self._by_id.get(model_id)
+        return self._rows[n] if n is not None else None
+
+    def model_ids(self) -> list[str]:
+        return [row.entry.model_id for row in self._rows]
+
+    def versions(self) -> dict[str, int]:
+        return {row.entry.model_id: row.version for row in self._rows}
+
+    # -- updates (each repaints only the row it names) ----------------------------------
+    def _changed(self, model_id: str, **values: Any) -> None:
+        n = self._by_id.get(model_id)
+        if n is None:
+            return
+        row = self._rows[n]
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.version += 1
+        self.dataChanged.emit(self.index(n, Column.SIZE), self.index(n, Column.PROGRESS))
+
+    def set_status(self, model_id: str, status: ModelStatus, *, keep_error: bool = False) -> None:
+        """The manager's word on the model; ends the live progress unless still downloading."""
+        row = self.row(model_id)
+        if row is None:
+            return
+        progress = row.progress if status.state == DOWNLOADING else None
+        error = row.error if keep_error and status.state != READY else ""
+        self._changed(model_id, status=status, progress=progress, error=error)
+
+    def set_statuses(self, statuses: list[ModelStatus], versions: dict[str, int]) -> None:
+        """A full refresh, skipping rows that changed since it was asked for."""
+        for status in statuses:
+            row = self.row(status.model_id)
+            if row is not None and row.version == versions.get(status.model_id):
+                self.set_status(status.model_id, status, keep_error=True)
+
+    def set_progress(self, model_id: str, data: dict[str, Any]) -> None:
+        self._changed(model_id, progress=dict(data), error="")
+
+    def set_error(self, model_id: str, message: str) -> None:
+        self._changed(model_id, error=message)
+
+    def set_busy(self, model_id: str, busy: str) -> None:
+        self._changed(model_id, busy=busy)
+
+
+class ModelFilter(QSortFilterProxyModel):
+    """Transcription models always; alignment models only when asked, or when present."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._show_alignment = False
+
+    def show_alignment(self) -> bool:
+        return self._show_alignment
+
+    def set_show_alignment(self, on: bool) -> None:
+        self.beginFilterChange()
+        self._show_alignment = on
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+        index = self.sourceModel().index(source_row, 0, source_parent)
+        if index.data(KIND_ROLE) == WHISPER or self._show_alignment:
+            return True
+        return index.data(STATE_ROLE) != MISSING
+
+
+class ProgressTextDelegate(QStyledItemDelegate):
+    """A progress bar carrying the cell's own text ("42% · 31.5 MB of 75.5 MB · 3.2 MB/s")."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        percent = index.data(PERCENT_ROLE)
+        if percent is None:
+            super().paint(painter, option, index)
+            return
+        widget = option.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
+        bar = QStyleOptionProgressBar()
+        bar.rect = option.rect.adjusted(2, 2, -2, -2)
+        bar.state = option.state | QStyle.StateFlag.State_Horizontal
+        bar.direction = option.direction
+        bar.palette = option.palette
+        bar.fontMetrics = option.fontMetrics
+        bar.minimum, bar.maximum = 0, 100
+        bar.progress = max(0, min(100, int(float(percent))))
+        bar.text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        bar.textVisible = True
+        bar.textAlignment = Qt.AlignmentFlag.AlignCenter
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, widget)
