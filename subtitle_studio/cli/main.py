@@ -42,13 +42,24 @@ NOISY_LOGGERS = (
 )
 
 
+class _LogFileHandler(logging.handlers.RotatingFileHandler):
+    """The log file; a record it cannot write (full or read-only disk) is dropped quietly.
+
+    The default prints "--- Logging error ---" and a traceback on stderr, burying the one
+    clear line the command prints about the very same disk problem.
+    """
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
+
+
 def _setup_logging(verbose: bool) -> None:
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     log_file = paths.log_file()
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+        handler: logging.Handler = _LogFileHandler(
             log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
         )
         handler.setFormatter(logging.Formatter(paths.LOG_FORMAT))

@@ -205,9 +205,7 @@ class AlignedDoc:
             if data["job_id"] != job_id:
                 raise ValueError("it belongs to another job")
             segments = data["segments"]
-            if not all(
-                isinstance(r, dict) and {"id", "start", "end", "text"} <= set(r) for r in segments
-            ):
+            if not isinstance(segments, list) or not all(_valid_row(r) for r in segments):
                 raise ValueError("malformed rows")
             return cls(
                 job_id=job_id,
@@ -221,3 +219,17 @@ class AlignedDoc:
             raise CheckpointError(
                 f"{where} is corrupt ({exc}); the job will be aligned again."
             ) from exc
+
+
+def _valid_row(row: Any) -> bool:
+    """An aligned row the table can show and merge: typed ids, text and times."""
+    return (
+        isinstance(row, dict)
+        and isinstance(row.get("id"), str)
+        and isinstance(row.get("text"), str)
+        and isinstance(row.get("start"), int | float)
+        and isinstance(row.get("end"), int | float)
+        and isinstance(row.get("source_id", ""), str)
+        and isinstance(row.get("words", []), list)
+        and all(isinstance(w, dict) for w in row.get("words", []))
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -61,9 +62,28 @@ def write_json_atomic(path: Path, obj: Any) -> None:
 
 
 def read_json(path: Path) -> Any:
-    """Read a JSON file; ``OSError`` and ``ValueError`` propagate for the caller to name."""
+    """Read a JSON file; ``OSError`` and ``ValueError`` propagate for the caller to name.
+
+    Our writer never emits NaN or infinities (``allow_nan=False``), so a file holding one
+    (``NaN``, ``Infinity``, ``1e999``) is damaged; so is one nested past the recursion
+    limit. Both are ``ValueError`` here, like any other unreadable JSON.
+    """
     with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+        try:
+            return json.load(handle, parse_float=_finite_float, parse_constant=_no_constant)
+        except RecursionError as exc:
+            raise ValueError("the JSON is nested too deeply") from exc
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:20]} is out of range")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def remove_stale_temporaries(folder: Path) -> None:

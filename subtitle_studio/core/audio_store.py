@@ -85,8 +85,11 @@ class AudioWriter:
 
     def abort(self) -> None:
         if self._file is not None:
-            self._file.close()
-            self._file = None
+            handle, self._file = self._file, None
+            # Closing flushes the buffer, which fails again on a full disk; the file is
+            # closed all the same, and that error must not hide the one that got us here.
+            with contextlib.suppress(OSError):
+                handle.close()
         with contextlib.suppress(OSError):
             self.part.unlink()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 import re
 import shutil
@@ -95,17 +96,20 @@ class JobRecord:
                 "update the application to open this job."
             )
         try:
+            percent = float(data.get("percent") or 0.0)
+            if not math.isfinite(percent):
+                raise ValueError(f"percent is {percent}")
             return cls(
                 id=str(data["id"]),
                 source=str(data["source"]),
                 settings=JobSettings.from_dict(data["settings"]),
                 status=JobStatus(data["status"]),
-                phase=data.get("phase"),
-                percent=float(data.get("percent") or 0.0),
-                output_path=data.get("output_path"),
-                language=data.get("language"),
-                media=data.get("media"),
-                error=data.get("error"),
+                phase=_optional(data, "phase", str),
+                percent=percent,
+                output_path=_optional(data, "output_path", str),
+                language=_optional(data, "language", str),
+                media=_optional(data, "media", dict),
+                error=_optional(data, "error", dict),
                 created_at=str(data.get("created_at") or now_iso()),
                 updated_at=str(data.get("updated_at") or now_iso()),
                 version=version,
@@ -114,6 +118,14 @@ class JobRecord:
             raise CheckpointError(f"{where} is corrupt ({exc}); the job cannot be opened.") from exc
         except Exception as exc:  # SettingsError from saved settings
             raise CheckpointError(f"{where} holds invalid settings: {exc}") from exc
+
+
+def _optional(data: dict[str, Any], key: str, kind: type) -> Any:
+    """A field that may be missing or null, else of ``kind`` (the window relies on it)."""
+    value = data.get(key)
+    if value is not None and not isinstance(value, kind):
+        raise TypeError(f"{key} should be a {kind.__name__}, not {type(value).__name__}")
+    return value
 
 
 class JobStore:
@@ -177,6 +189,8 @@ class JobStore:
         except ValueError as exc:
             raise CheckpointError(f"{where} is corrupt ({exc}); the job cannot be opened.") from exc
         record = JobRecord.from_dict(data, where)
+        if record.id != job_id:
+            raise CheckpointError(f"{where} names another job ({record.id[:40]!r}); it is corrupt.")
         if record.status == JobStatus.RUNNING and not self.lock_for(job_id).held_elsewhere():
             record.status = JobStatus.INTERRUPTED
             with contextlib.suppress(StorageError):

@@ -50,6 +50,9 @@ FAILED = "failed"
 STATES = (READY, INCOMPLETE, DOWNLOADING, MISSING, FAILED)
 
 _HASH_BLOCK = 4 * 1024 * 1024
+_HASHES = ("sha256", "git_sha1")
+#: Larger than any file a file system can hold: a record saying so is damaged.
+_MAX_FILE_SIZE = 2**63
 #: A faster-whisper model.bin starts with CTranslate2's binary version, then the spec name.
 _CT2_WHISPER_SPEC = b"WhisperSpec"
 
@@ -75,13 +78,15 @@ class RemoteFile:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RemoteFile:
-        return cls(
-            str(data["name"]),
-            int(data["size"]),
-            str(data.get("url", "")),
-            data.get("sha256"),
-            data.get("git_sha1"),
-        )
+        if not isinstance(data, dict):
+            raise TypeError("a file record is not an object")
+        sha256, git_sha1 = data.get("sha256"), data.get("git_sha1")
+        if not all(value is None or isinstance(value, str) for value in (sha256, git_sha1)):
+            raise TypeError("a file hash is not text")
+        size = int(data["size"])
+        if not 0 <= size < _MAX_FILE_SIZE:
+            raise ValueError(f"a file size of {size} bytes is impossible")
+        return cls(str(data["name"]), size, str(data.get("url", "")), sha256, git_sha1)
 
 
 @dataclass(frozen=True)
@@ -470,6 +475,9 @@ class ModelStore:
         data = self._read(folder / MANIFEST)
         if data is None or not isinstance(data.get("files"), list):
             return None
+        if not all(_valid_record(record) for record in data["files"]):
+            log.warning("ignoring the damaged %s", folder / MANIFEST)
+            return None
         return data
 
     @staticmethod
@@ -482,6 +490,18 @@ class ModelStore:
 
     def _write_manifest(self, folder: Path, manifest: dict[str, Any]) -> None:
         self._write(folder / MANIFEST, manifest)
+
+
+def _valid_record(record: Any) -> bool:
+    """A manifest's file record that ``_check_manifest`` can check."""
+    return (
+        isinstance(record, dict)
+        and isinstance(record.get("name"), str)
+        and bool(record["name"])
+        and type(record.get("size")) is int
+        and 0 <= record["size"] < _MAX_FILE_SIZE
+        and all(record.get(key) is None or isinstance(record[key], str) for key in _HASHES)
+    )
 
 
 def validate_folder(entry: CatalogEntry, source: Path) -> list[str]:
@@ -501,7 +521,7 @@ def validate_folder(entry: CatalogEntry, source: Path) -> list[str]:
     for name in (n for n in wanted if n.endswith(".json")):
         try:
             json.loads((source / name).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:
             raise ModelError(f"{source} is broken: {name} is not valid JSON ({exc}).") from exc
     if entry.kind == WHISPER:
         _check_whisper_weights(entry, source / "model.bin")

@@ -87,6 +87,10 @@ class JobSettings:
             out.append("threads must be 0 (automatic) or a positive number")
         if not isinstance(self.align_model, str) or not self.align_model.strip():
             out.append("alignment model must be 'auto', 'none', a model name or a folder")
+        if not isinstance(self.vad, bool):
+            out.append("VAD must be true or false")
+        if not isinstance(self.word_timestamps, bool):
+            out.append("word timestamps must be true or false")
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -95,6 +99,8 @@ class JobSettings:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> JobSettings:
         """Build from saved or user-given values; unknown names are an error, not ignored."""
+        if not isinstance(data, Mapping):
+            raise SettingsError(f"Settings must be names with values, not {type(data).__name__}.")
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:

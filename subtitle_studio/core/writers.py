@@ -151,7 +151,9 @@ def write_subtitles(
     folder = path.parent
     if not folder.is_dir():
         raise StorageError(f"The folder {folder} does not exist; choose another place to save.")
-    temp = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    # Only the start of the name: a name near the file system's 255-byte limit, valid
+    # itself, would be too long with the temporary prefix and suffix around it.
+    temp = folder / f".{path.name[:40]}.{secrets.token_hex(4)}.tmp"
     try:
         # 0o666 through the umask, like any new file the user saves (mkstemp's 0o600
         # would hide the subtitles from a media server running as another user).

@@ -114,6 +114,8 @@ class MainWindow(QMainWindow):
         self.jobs.refresh()
         self.statusBar().addPermanentWidget(self.endpoint_label)
         self.statusBar().showMessage("Ready")
+        if self.jobs.broken:
+            self._report_unreadable_jobs()
         if load_endpoint().enabled:
             self.act_endpoint.setChecked(True)
             self.toggle_endpoint()
@@ -503,6 +505,14 @@ class MainWindow(QMainWindow):
         state = self.table.visible_state()
         self.session.apply_alignment(job_id)
         self.table.restore_visible_state(state)
+
+    def _report_unreadable_jobs(self) -> None:
+        """A job whose job.json cannot be read (damaged, or from a newer version) is not
+        listed; the user is told why instead of finding it silently gone."""
+        count = len(self.jobs.broken)
+        _, reason = self.jobs.broken[0]
+        more = f"\n(and {count - 1} more; the log file names them)" if count > 1 else ""
+        self.show_banner(f"A job could not be opened and is not listed: {reason}{more}")
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)

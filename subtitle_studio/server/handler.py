@@ -59,6 +59,9 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     server: ConnectionServer
     protocol_version = "HTTP/1.1"
+    # A request line without a version is not taken as HTTP/0.9 (whose answers have no
+    # status line): garbage and bare "GET /x" get a real "HTTP/1.1 400"/JSON answer.
+    default_request_version = "HTTP/1.0"
     server_version = "SubtitleStudio"
     sys_version = ""
     timeout = REQUEST_TIMEOUT_S  # reading the request; a stream sets its own write timeout
@@ -176,7 +179,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         try:
             body = json.loads(self.rfile.read(length))
             path = Path(body["path"])
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: deep nesting
             self._json(HTTPStatus.BAD_REQUEST, _error("bad_request", 'Send JSON: {"path": …}.'))
             return None
         if not path.is_absolute():

@@ -84,4 +84,5 @@ def loopback_origin(origin: str | None) -> str | None:
 
 
 def _is_port(text: str) -> bool:
-    return text.isdigit() and 0 < int(text) < 65536
+    # ASCII only: str.isdigit() also takes "²" (which int() refuses) and "٨٠".
+    return text.isascii() and text.isdigit() and 0 < int(text) < 65536

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import signal
@@ -18,10 +17,6 @@ from subtitle_studio.core.phases import JobStatus
 from subtitle_studio.core.settings import JobSettings
 from tests.support.media_files import (
     copy_to,
-    text_renamed_as_video,
-    truncated_copy,
-    video_without_audio,
-    without_read_override,
 )
 from tests.support.srt_check import parse_srt
 
@@ -210,150 +205,6 @@ def test_resume_reports_what_it_forced_and_warned(tmp_path: Path, media: Path) -
     record = JobStore().get(job_id)
     assert record.settings.word_timestamps is True and record.settings.chunk_max_s == 10
     assert record.settings.language == "en" and record.settings.threads == 1
-
-
-# -- bad input (SPEC §11): one parametrised matrix, easy to extend ------------------------
-
-
-def _not_media(tmp: Path, media: Path) -> list:
-    (tmp / "notes.txt").write_text("not media at all\n")
-    return ["transcribe", tmp / "notes.txt"]
-
-
-def _renamed_text(tmp: Path, media: Path) -> list:
-    return ["transcribe", text_renamed_as_video(tmp / "holiday.mp4")]
-
-
-def _no_audio(tmp: Path, media: Path) -> list:
-    return ["transcribe", video_without_audio(tmp / "silent film.mp4")]
-
-
-def _empty(tmp: Path, media: Path) -> list:
-    (tmp / "empty.wav").write_bytes(b"")
-    return ["transcribe", tmp / "empty.wav"]
-
-
-def _truncated_flac(tmp: Path, media: Path) -> list:
-    return ["transcribe", truncated_copy(media / LJ, tmp / "cut.flac")]
-
-
-def _truncated_mp4(tmp: Path, media: Path) -> list:
-    return ["transcribe", truncated_copy(media / "en_nasa_13013_video.mp4", tmp / "cut.mp4")]
-
-
-def _missing(tmp: Path, media: Path) -> list:
-    return ["transcribe", tmp / "nowhere" / "gone.mp4"]
-
-
-def _folder(tmp: Path, media: Path) -> list:
-    (tmp / "a folder.mp4").mkdir()
-    return ["transcribe", tmp / "a folder.mp4"]
-
-
-def _unreadable(tmp: Path, media: Path) -> list:
-    path = copy_to(media / "jfk.flac", tmp / "locked.flac")
-    path.chmod(0)
-    return ["transcribe", path]
-
-
-def _missing_model(tmp: Path, media: Path) -> list:
-    return ["transcribe", media / "jfk.flac", "--model", "small", "-o", tmp / "x.srt"]
-
-
-def _bad_setting(tmp: Path, media: Path) -> list:
-    return ["transcribe", media / "jfk.flac", "--beam-size", "0", "-o", tmp / "x.srt"]
-
-
-def _corrupt_checkpoint(tmp: Path, media: Path) -> list:
-    store = JobStore()
-    record = store.create(media / "jfk.flac", JobSettings(), output_path=tmp / "x.srt")
-    (store.folder(record.id) / "checkpoint.json").write_text(
-        '{"version": 1, "job_id": "', encoding="utf-8"
-    )
-    return ["resume", record.id]
-
-
-def _future_job(tmp: Path, media: Path) -> list:
-    store = JobStore()
-    record = store.create(media / "jfk.flac", JobSettings())
-    path = store.folder(record.id) / "job.json"
-    path.write_text(path.read_text().replace('"version": 1', '"version": 99'), encoding="utf-8")
-    return ["resume", record.id]
-
-
-def _unknown_job(tmp: Path, media: Path) -> list:
-    return ["resume", "0" * 32]
-
-
-def _malformed_job_id(tmp: Path, media: Path) -> list:
-    return ["resume", "../../etc"]
-
-
-BAD_INPUTS = {
-    "not media": (_not_media, "is not a media file"),
-    "text renamed .mp4": (_renamed_text, "is not a media file"),
-    "video without audio": (_no_audio, "has no audio track"),
-    "zero bytes": (_empty, "is empty (0 bytes)"),
-    "truncated flac": (_truncated_flac, "appears to be truncated"),
-    "truncated mp4": (_truncated_mp4, "damaged or incomplete"),
-    "missing file": (_missing, "was not found"),
-    "folder": (_folder, "is a folder"),
-    "unreadable file": (_unreadable, "permission denied"),
-    "missing model": (_missing_model, "'small' is not on this computer"),
-    "impossible setting": (_bad_setting, "beam size"),
-    "corrupt checkpoint": (_corrupt_checkpoint, "checkpoint"),
-    "job.json from the future": (_future_job, "newer Subtitle Studio"),
-    "unknown job": (_unknown_job, "There is no job"),
-    "malformed job id": (_malformed_job_id, "is not a job id"),
-}
-
-
-def _tree_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.name != ".lock":
-            digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
-    return digest.hexdigest()
-
-
-@pytest.mark.parametrize("case", list(BAD_INPUTS))
-def test_bad_input_gets_a_clear_message_and_touches_nothing_else(
-    case: str, tmp_path: Path, media: Path
-) -> None:
-    make, expected = BAD_INPUTS[case]
-    store = JobStore()
-    bystander = store.create(media / "jfk.flac", JobSettings(), output_path=tmp_path / "other.srt")
-    (store.folder(bystander.id) / "edits.json").write_text('{"keep": "me"}')
-    before = _tree_digest(store.folder(bystander.id))
-    args = make(tmp_path, media)
-    inputs = [a for a in args if isinstance(a, Path) and a.is_file()]
-    input_digests = {
-        p: hashlib.sha256(p.read_bytes()).hexdigest() for p in inputs if os.access(p, os.R_OK)
-    }
-
-    prefix = without_read_override() if case == "unreadable file" else None
-    done = cli(*args, "--events", "jsonl", prefix=prefix)
-
-    assert done.returncode != 0
-    assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
-    errors = [
-        line for line in done.stderr.splitlines() if line.startswith("subtitle-studio: error:")
-    ]
-    assert len(errors) == 1, done.stderr
-    assert expected in errors[0], errors[0]
-    assert _tree_digest(store.folder(bystander.id)) == before, "another job was touched"
-    for path, digest in input_digests.items():
-        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, "the input was modified"
-    events = events_of(done.stdout)
-    if events:  # the job started: its failure was published as an error event
-        error_events = [e for e in events if e["event"] == "error"]
-        assert error_events and expected.lower() in error_events[0]["data"]["message"].lower()
-    if case == "corrupt checkpoint":
-        failed = [r for r in store.list() if r.id != bystander.id][0]
-        assert failed.status == JobStatus.FAILED and "checkpoint" in failed.error["message"]
-        assert (
-            store.folder(failed.id) / "checkpoint.json"
-        ).read_text() == '{"version": 1, "job_id": "'
 
 
 def test_leftovers_of_a_crash_are_cleaned_up(tmp_path: Path, media: Path) -> None:
