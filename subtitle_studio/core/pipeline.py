@@ -178,11 +178,13 @@ class Pipeline:
         self.control.check_boundary()
         output = self._write(record, aligned, settings)
 
+        checkpoint.phase = "done"
+        save_checkpoint(self.folder, checkpoint)
+        # job.json says "done" last: a crash before then leaves a job that resumes (and
+        # clears half-written files), never a done job beside a stale checkpoint.
         record.status = JobStatus.DONE
         self._progress(Phase.SRT, 1.0, "Done", 1, 1)
         self._save_record(record)
-        checkpoint.phase = "done"
-        save_checkpoint(self.folder, checkpoint)
         message = f"Subtitles written to {output}"
         if not aligned.segments:
             message = f"No speech was found; the subtitle file {output} is empty."
