@@ -13,6 +13,7 @@ travels in ``error`` events so scripts and the window can tell failures apart.
     ├── JobError            the job does not exist or cannot do that now
     ├── SettingsError       a setting has an impossible value
     ├── EditError           a user edit is invalid (unparsable time, end before start)
+    ├── SubtitleFileError   a subtitle file cannot be read or saved as asked
     └── StorageError        the disk is full, read-only or a file vanished
 
     Interrupted             the user asked the job to stop; not a failure
@@ -71,6 +72,13 @@ class EditError(StudioError):
     code = "edit_error"
 
 
+class SubtitleFileError(StudioError):
+    """An SRT, WebVTT or ASS file the user opens or saves: no subtitle in it, an unknown
+    format, or text the chosen encoding cannot store."""
+
+    code = "subtitle_file_error"
+
+
 class StorageError(StudioError):
     code = "storage_error"
 
@@ -83,7 +91,10 @@ class StorageError(StudioError):
                 f"The disk is full: could not write {where}. Free some space, then resume the job."
             )
         elif exc.errno == errno.EROFS:
-            text = f"The disk is read-only: could not write {where}."
+            text = (
+                f"The disk is read-only: could not write {where}. "
+                "Make it writable (or choose another folder), then resume the job."
+            )
         elif exc.errno in (errno.EACCES, errno.EPERM):
             text = f"Permission denied: could not write {where}."
         elif exc.errno == errno.ENOENT:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -277,6 +277,65 @@ class SubtitleDocument:
             self._insert_sorted(state.row)
         self.dirty = True
 
+    # -- many rows at once (shifting times, and undoing that) ----------------------------
+    def edit_times(self, times: Mapping[str, tuple[float, float]]) -> None:
+        """Give several rows new ``(start, end)`` times, as ``edit`` would one by one.
+
+        All or nothing: an unknown row or an impossible time raises ``EditError`` before
+        anything changes. Rows that keep their place in time order change in place and
+        are announced once per run of neighbouring rows, so shifting every subtitle is
+        one pass over the table, not a removal and an insertion per row.
+        """
+        current = {row_id: self.row(row_id) for row_id in times}
+        for start, end in times.values():
+            check_times(float(start), float(end))
+        updated: dict[str, Row] = {}
+        for row_id, (start, end) in times.items():
+            row = current[row_id]
+            start, end = float(start), float(end)
+            changed = {
+                name
+                for name, old, new in (("start", row.start, start), ("end", row.end, end))
+                if old != new
+            }
+            if not changed:
+                continue
+            self.edits.modify(
+                row_id, text=row.text, start=start, end=end, changed=changed, stage=self.stage
+            )
+            updated[row_id] = replace(
+                row,
+                start=start,
+                end=end,
+                modified=True,
+                changed=row.changed | frozenset(changed),
+                realigned=False,
+            )
+        if updated:
+            self._replace_many(updated)
+            self.dirty = True
+
+    def restore_many(self, states: Sequence[RowState]) -> None:
+        """``restore`` every state, in order; rows that stay in the table change in one pass."""
+        kept: dict[str, Row] = {}
+        for state in states:
+            if state.row is not None and state.row_id in self._index:
+                for table, value in (
+                    (self.edits.rows, state.edit),
+                    (self.edits.deleted, state.deleted),
+                    (self.edits.inserted, state.inserted),
+                ):
+                    if value is None:
+                        table.pop(state.row_id, None)
+                    else:
+                        table[state.row_id] = value  # type: ignore[assignment]
+                kept[state.row_id] = state.row
+            else:
+                self.restore(state)
+        if kept:
+            self._replace_many(kept)
+        self.dirty = True
+
     def save_edits(self, folder: Path) -> None:
         self.edits.save(folder)
         self.dirty = False
@@ -303,6 +362,34 @@ class SubtitleDocument:
             self._index[self.rows[i].id] = i
         for observer in self.observers:
             observer.rows_removed(position, position)
+
+    def _replace_many(self, updated: Mapping[str, Row]) -> None:
+        """Replace several rows; in place when time order still holds, else one by one."""
+        rows = self.rows
+        positions = sorted(self._index[row_id] for row_id in updated)
+        previous = [rows[p] for p in positions]
+        for p in positions:
+            rows[p] = updated[rows[p].id]
+        last = len(rows) - 1
+        if all(
+            (p == 0 or rows[p - 1].start <= rows[p].start)
+            and (p == last or rows[p].start <= rows[p + 1].start)
+            for p in positions
+        ):
+            for p in positions:
+                self._starts[p] = rows[p].start
+            first = positions[0]
+            for k, p in enumerate(positions):
+                if k + 1 == len(positions) or positions[k + 1] != p + 1:
+                    for observer in self.observers:
+                        observer.rows_changed(first, p)
+                    if k + 1 < len(positions):
+                        first = positions[k + 1]
+            return
+        for p, row in zip(positions, previous):
+            rows[p] = row
+        for row_id, row in updated.items():
+            self._replace(row_id, row)
 
     def _replace(self, row_id: str, row: Row) -> None:
         position = self._index[row_id]

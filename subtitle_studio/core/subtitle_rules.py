@@ -31,6 +31,8 @@ _IDEOGRAPHIC = (
     (0xFE30, 0xFE4F), (0xFF00, 0xFF9F), (0xFFE0, 0xFFE6), (0x20000, 0x3FFFF),
 )  # fmt: skip
 _HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7FF), (0xFFA0, 0xFFDC))
+#: Every code point range that counts against the CJK line limit (for fast checks).
+CJK_RANGES = _IDEOGRAPHIC + _HANGUL
 _NO_LINE_START = frozenset(
     ".,;:!?%)]}»›…‥、。，．！？：；）］｝〕〉》」』】〙〗〟’”｠・ー々〻ゝゞヽヾ"
     "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ゛゜"
@@ -82,6 +84,11 @@ class LineRules:
     frame_rate: float = 25.0
     min_gap_frames: int = 1
     max_cps: float = 17.0
+    #: Reading speed for CJK text, counted in characters (each one a whole word or
+    #: syllable, so far fewer fit in a second than Latin letters): 9 is the adult
+    #: limit of the common Chinese style guides (Netflix's Simplified and Traditional
+    #: Chinese guides), the table's warning threshold, not used to cut cues.
+    max_cps_cjk: float = 9.0
 
     def __post_init__(self) -> None:
         numbers = (self.max_duration_s, self.min_duration_s, self.frame_rate, self.max_cps)
@@ -101,6 +108,8 @@ class LineRules:
             raise SettingsError(
                 "Frame rate and reading speed must be positive, the gap not negative."
             )
+        if not (math.isfinite(self.max_cps_cjk) and self.max_cps_cjk > 0):
+            raise SettingsError("The reading speed for CJK text must be a positive number.")
 
     @property
     def min_gap_s(self) -> float:
