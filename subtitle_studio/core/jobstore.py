@@ -58,6 +58,9 @@ class JobRecord:
     language: str | None = None
     media: dict[str, Any] | None = None
     error: dict[str, str] | None = None
+    #: Set for an opened subtitle file (an editing document, ``core/subtitle_doc.py``):
+    #: its path, format, encoding, BOM, line ends, problems and media beside it.
+    document: dict[str, Any] | None = None
     created_at: str = field(default_factory=now_iso)
     updated_at: str = field(default_factory=now_iso)
     version: int = JOB_VERSION
@@ -81,6 +84,7 @@ class JobRecord:
             "language": self.language,
             "media": self.media,
             "error": self.error,
+            "document": self.document,
         }
 
     @classmethod
@@ -110,6 +114,7 @@ class JobRecord:
                 language=_optional(data, "language", str),
                 media=_optional(data, "media", dict),
                 error=_optional(data, "error", dict),
+                document=_optional(data, "document", dict),
                 created_at=str(data.get("created_at") or now_iso()),
                 updated_at=str(data.get("updated_at") or now_iso()),
                 version=version,

@@ -51,10 +51,16 @@ AUDIO_EXTENSIONS = frozenset(
     )
 )
 MEDIA_EXTENSIONS = VIDEO_EXTENSIONS | AUDIO_EXTENSIONS
+#: Subtitle files the window opens for editing (not transcribed).
+SUBTITLE_EXTENSIONS = frozenset((".srt", ".vtt", ".ass", ".ssa"))
 
 
 def is_media_name(path: Path) -> bool:
     return path.suffix.lower() in MEDIA_EXTENSIONS
+
+
+def is_subtitle_name(path: Path) -> bool:
+    return path.suffix.lower() in SUBTITLE_EXTENSIONS
 
 
 def expand_dropped(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:

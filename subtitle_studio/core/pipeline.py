@@ -32,6 +32,7 @@ from subtitle_studio.core.checkpoint import (
 )
 from subtitle_studio.core.chunking import plan_chunks
 from subtitle_studio.core.control import JobControl
+from subtitle_studio.core.document_align import DocumentAligner, keep_rows
 from subtitle_studio.core.edits import Edits
 from subtitle_studio.core.engine_api import Engines, Transcriber
 from subtitle_studio.core.jobstore import JobRecord, JobStore
@@ -332,6 +333,13 @@ class Pipeline:
 
         self._progress(Phase.ALIGN, 0.0, "Aligning")
         aligner = self.engines.aligner(settings, language) if checkpoint.results else None
+        # An opened subtitle file keeps its rows and text; only its times are improved.
+        document = getattr(record, "document", None) is not None
+        if document:
+            heard_in = language if language != "und" else None
+            aligner = DocumentAligner(
+                aligner, lambda: self.engines.transcriber(settings), language=heard_in
+            )
         pieces: list[Piece] = []
         total = max(1, len(checkpoint.results))
         for n, index in enumerate(checkpoint.processed_indices):
@@ -348,7 +356,11 @@ class Pipeline:
             self._progress(Phase.ALIGN, 0.9 * (n + 1) / total, "Aligning", n + 1, total)
 
         edges = SpeechEdges.from_map(self._speech_map(audio, settings, Phase.ALIGN))
-        rows = build_rows(pieces, rules=self.rules, edges=edges)
+        if document:
+            texts = {r["id"]: r["text"] for r in checkpoint.rows()}
+            rows = keep_rows(pieces, texts, edges=edges)
+        else:
+            rows = build_rows(pieces, rules=self.rules, edges=edges)
         doc = AlignedDoc(
             job_id=self.job_id,
             language=language,

@@ -2,8 +2,10 @@
 
 Files given on the command line (how "Open with" and file associations launch
 the application) are queued and started at once; the window stays open after
-they finish. SIGTERM and a session logout close the window the normal way, which
-pauses a running job so it resumes on the next start.
+they finish. Subtitle files (``subtitle-studio film.srt``) open for editing instead
+(``MainWindow.add_files`` routes them, as it does a dropped one). SIGTERM and a
+session logout close the window the normal way, which pauses a running job so it
+resumes on the next start.
 """
 
 from __future__ import annotations

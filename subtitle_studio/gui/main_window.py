@@ -43,20 +43,24 @@ from subtitle_studio.core.checkpoint import load_checkpoint
 from subtitle_studio.core.engine_api import Engines
 from subtitle_studio.core.failure import failure_details
 from subtitle_studio.core.jobstore import JobStore
+from subtitle_studio.core.media_types import is_subtitle_name
 from subtitle_studio.core.phases import JobStatus
 from subtitle_studio.errors import ModelError, StudioError
+from subtitle_studio.gui.align_document import AlignDocument
+from subtitle_studio.gui.document_files import DocumentFiles
+from subtitle_studio.gui.edit_actions import EditActions
 from subtitle_studio.gui.job_list import (
     JobListModel,
     JobListView,
     available_actions,
     error_message,
 )
+from subtitle_studio.gui.listen_panel import ListenPanel
 from subtitle_studio.gui.models_dialog import ModelsService
 from subtitle_studio.gui.prompts import Prompts
 from subtitle_studio.gui.session import StudioSession
 from subtitle_studio.gui.settings_dialog import DefaultSettingsDialog, ResumeDialog
 from subtitle_studio.gui.subtitle_view import SubtitleTableView
-from subtitle_studio.gui.undo import DeleteRowsCommand, InsertRowCommand
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +85,8 @@ class MainWindow(QMainWindow):
         self.job_view = JobListView(self)
         self.job_view.setModel(self.jobs)
         self.table = SubtitleTableView(self)
+        self.listen = ListenPanel(store, self.session.engines.extract, parent=self)
+        self.listen.attach_table(self.table)
         self.banner = QLabel(self)
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(
@@ -99,6 +105,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.title)
         layout.addWidget(self.banner)
         layout.addWidget(self.table)
+        layout.addWidget(self.listen)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.job_view)
         splitter.addWidget(right)
@@ -139,8 +146,10 @@ class MainWindow(QMainWindow):
         self.act_undo.setShortcut(QKeySequence("Ctrl+Z"))
         self.act_redo = self.undo_group.createRedoAction(self, "&Redo")
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.act_delete_row = action("&Delete subtitle", self.delete_rows, "Ctrl+Del")
-        self.act_insert_row = action("&Insert subtitle after", self.insert_row, "Ctrl+Ins")
+        self.edit_actions = EditActions(self)
+        self.document_files = DocumentFiles(self)
+        self.act_delete_row = self.edit_actions.act_delete
+        self.act_insert_row = self.edit_actions.act_insert_after
         self.act_start = action("&Start / Resume", self.start_selected, "Ctrl+R")
         self.act_pause = action("&Pause", self.pause_selected)
         self.act_cancel = action("&Cancel", self.cancel_selected)
@@ -166,13 +175,18 @@ class MainWindow(QMainWindow):
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
-        for act in (self.act_open, self.act_export, self.act_settings, self.act_endpoint):
+        files = self.document_files
+        for act in (self.act_open, files.act_open, files.act_save, files.act_save_as):
+            file_menu.addAction(act)
+        file_menu.addSeparator()
+        for act in (self.act_export, self.act_settings, self.act_endpoint):
             file_menu.addAction(act)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit_menu = menu.addMenu("&Edit")
-        for act in (self.act_undo, self.act_redo, self.act_insert_row, self.act_delete_row):
+        for act in (self.act_undo, self.act_redo):
             edit_menu.addAction(act)
+        self.edit_actions.fill_menu(edit_menu)
         job_menu = menu.addMenu("&Job")
         for act in (
             self.act_start,
@@ -183,6 +197,9 @@ class MainWindow(QMainWindow):
             self.act_delete_job,
         ):
             job_menu.addAction(act)
+        self.listen.fill_menu(menu.addMenu("&Audio"))
+        self.align_document = AlignDocument(self)
+        job_menu.addAction(self.align_document.act_align)
         menu.addMenu("&Tools").addAction(self.act_models)
         self.job_view.set_action_provider(self._context_actions)
 
@@ -208,6 +225,7 @@ class MainWindow(QMainWindow):
         s.alignment_ready.connect(self._on_alignment_ready)
         s.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         s.refused.connect(self.show_banner)
+        self.listen.message.connect(self.show_banner)
         self.job_view.selectionModel().selectionChanged.connect(self._on_job_selected)
         self.table.editorClosed.connect(self._apply_pending_alignment)
 
@@ -223,10 +241,14 @@ class MainWindow(QMainWindow):
             self.add_files(paths)
 
     def add_files(self, paths: list[Path]) -> list[str]:
-        queued = self.session.add_paths(paths)
+        """Queue media for transcription; open subtitle files for editing instead."""
+        subtitles = [p for p in paths if is_subtitle_name(p) and p.is_file()]
+        others = [p for p in paths if p not in subtitles]
+        opened = self.document_files.open_paths(subtitles) if subtitles else []
+        queued = self.session.add_paths(others) if others or not opened else []
         if queued:
             self.select_job(queued[0])
-        return queued
+        return opened + queued
 
     @Slot()
     def open_files(self) -> None:
@@ -251,6 +273,7 @@ class MainWindow(QMainWindow):
         self.current_job = job_id
         if job_id is None:
             self.table.setModel(None)
+            self.listen.show_job(None, None, None)
             self.title.setText("Drop video or audio files here to transcribe them.")
             return
         try:
@@ -261,6 +284,12 @@ class MainWindow(QMainWindow):
         self.table.setModel(opened.model)
         self.undo_group.addStack(opened.undo)
         self.undo_group.setActiveStack(opened.undo)
+        self.listen.show_job(
+            self.jobs.record(job_id),
+            opened.document,
+            opened.undo,
+            on_change=opened.model.editApplied.emit,
+        )
         self._show_title(job_id)
         self._update_actions()
 
@@ -298,6 +327,7 @@ class MainWindow(QMainWindow):
                 name in allowed or (act is self.act_start and bool({"start", "resume"} & allowed))
             )
         self.act_details.setEnabled(failed)
+        self.align_document.update()
 
     @Slot()
     def toggle_endpoint(self) -> None:
@@ -408,42 +438,14 @@ class MainWindow(QMainWindow):
             except StudioError as exc:
                 self.prompts.show_error("Model download settings were not saved", exc.message)
 
-    # -- rows --------------------------------------------------------------------------
+    # -- rows (gui/edit_actions.py) ------------------------------------------------------
     @Slot()
     def delete_rows(self) -> None:
-        opened = self.session.documents.get(self.current_job or "")
-        if opened is None:
-            return
-        ids = [opened.model.row_id(i) for i in self.table.selectionModel().selectedRows()]
-        if ids:
-            opened.undo.push(DeleteRowsCommand(opened.document, ids))
-            self.session.save_edits_soon()
+        self.edit_actions.delete_rows()
 
     @Slot()
     def insert_row(self) -> None:
-        opened = self.session.documents.get(self.current_job or "")
-        if opened is None:
-            return
-        rows = self.table.selectionModel().selectedRows()
-        document = opened.document
-        after = (
-            document.rows[rows[-1].row()]
-            if rows
-            else (document.rows[-1] if document.rows else None)
-        )
-        start = after.end + 0.05 if after is not None else 0.0
-        position = document.position(after.id) if after is not None else None
-        nxt = (
-            document.rows[position + 1]
-            if position is not None and position + 1 < len(document)
-            else None
-        )
-        end = min(start + 2.0, nxt.start - 0.05) if nxt is not None else start + 2.0
-        if end - start < 0.2:
-            self.show_banner("There is no room after this subtitle; move its neighbour first.")
-            return
-        opened.undo.push(InsertRowCommand(opened.document, start, end, ""))
-        self.session.save_edits_soon()
+        self.edit_actions.insert_after()
 
     # -- events ------------------------------------------------------------------------
     @Slot()
@@ -524,5 +526,6 @@ class MainWindow(QMainWindow):
         if running is not None:
             self.statusBar().showMessage("Pausing the running job…")
         self.models.close()
+        self.listen.close_panel()
         self.session.shutdown()
         event.accept()

@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QGuiApplication, QPalette, QUndoStack
 
 from subtitle_studio.core.document import DocumentObserver, Row, SubtitleDocument
+from subtitle_studio.core.subtitle_checks import Problem, RowFlags, check_rows
 from subtitle_studio.core.subtitle_rules import LineRules
 from subtitle_studio.core.timecode import format_display, parse_time, to_milliseconds
 from subtitle_studio.errors import EditError
@@ -63,6 +64,15 @@ _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 #: Low enough that text stays readable on the tint in light and dark palettes alike.
 _MODIFIED_TINT_ALPHA = 48
 _FIELD_ORDER = ("text", "start", "end")
+_WARNING_ROLES = [Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole]
+#: Which cell shows which check's warning (colour and tooltip).
+_COLUMN_PROBLEMS = {
+    COL_CPS: int(Problem.READING_SPEED),
+    COL_TEXT: int(Problem.LINE_LENGTH | Problem.TOO_MANY_LINES),
+    COL_START: int(Problem.BAD_TIMES),
+    COL_END: int(Problem.OVERLAP | Problem.BAD_TIMES),
+    COL_DURATION: int(Problem.TOO_SHORT | Problem.TOO_LONG | Problem.BAD_TIMES),
+}
 
 
 def _normal_text(value: Any) -> str:
@@ -93,6 +103,7 @@ class _Observer(DocumentObserver):
 
     def rows_inserted(self, first: int, last: int) -> None:
         if model := self._target():
+            model._flags = None
             model.endInsertRows()
             model._renumbered_from(last + 1)
 
@@ -102,12 +113,17 @@ class _Observer(DocumentObserver):
 
     def rows_removed(self, first: int, last: int) -> None:
         if model := self._target():
+            model._flags = None
             model.endRemoveRows()
             model._renumbered_from(first)
 
     def rows_changed(self, first: int, last: int) -> None:
         if model := self._target():
+            model._flags = None
             model.dataChanged.emit(model.index(first, 0), model.index(last, COLUMN_COUNT - 1))
+            if first > 0:  # the row above may overlap a changed row, or no longer
+                above = model.index(first - 1, COL_END)
+                model.dataChanged.emit(above, above, _WARNING_ROLES)
 
     def about_to_reset(self) -> None:
         if model := self._target():
@@ -115,6 +131,7 @@ class _Observer(DocumentObserver):
 
     def reset_done(self) -> None:
         if model := self._target():
+            model._flags = None
             model.endResetModel()
 
 
@@ -138,6 +155,8 @@ class SubtitleTableModel(AllRolesAtOnce, QAbstractTableModel):
         self._document = document
         self._undo_stack = undo_stack
         self._rules = rules or LineRules()
+        #: ``check_rows`` of the document, recomputed on first use after a change.
+        self._flags: list[RowFlags] | None = None
         self._observer = _Observer(self)
         document.observers.append(self._observer)
 
@@ -179,6 +198,15 @@ class SubtitleTableModel(AllRolesAtOnce, QAbstractTableModel):
         if position is None:
             return QModelIndex()
         return self.index(position, column)
+
+    def flags_of_rows(self) -> list[RowFlags]:
+        """Every row's checks (``core/subtitle_checks``), in table order."""
+        if self._flags is None or len(self._flags) != len(self._document):
+            self._flags = check_rows(self._document.rows, self._rules)
+        return self._flags
+
+    def row_flags(self, position: int) -> RowFlags:
+        return self.flags_of_rows()[position]
 
     def row_at(self, index: Index) -> Row | None:
         if not index.isValid() or not 0 <= index.row() < len(self._document):
@@ -234,11 +262,13 @@ class SubtitleTableModel(AllRolesAtOnce, QAbstractTableModel):
         if role == ROW_ROLE:
             return row
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row)
+            return self._tooltip(row, index.row())
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._modified_tint() if row.modified else None
         if role == Qt.ItemDataRole.ForegroundRole:
-            return self._warning_color() if column == COL_CPS and self._too_fast(row) else None
+            bits = _COLUMN_PROBLEMS.get(column, 0)
+            warn = bits and self.row_flags(index.row()).bits & bits
+            return self._warning_color() if warn else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _LEFT if column == COL_TEXT else _RIGHT
         return None
@@ -270,10 +300,7 @@ class SubtitleTableModel(AllRolesAtOnce, QAbstractTableModel):
             return row.duration
         return row.cps
 
-    def _too_fast(self, row: Row) -> bool:
-        return row.cps > self._rules.max_cps
-
-    def _tooltip(self, row: Row) -> str | None:
+    def _tooltip(self, row: Row, position: int) -> str | None:
         notes = []
         if row.inserted:
             notes.append("Added by you")
@@ -282,11 +309,9 @@ class SubtitleTableModel(AllRolesAtOnce, QAbstractTableModel):
             notes.append("Edited by you: " + ", ".join(fields) if fields else "Edited by you")
         if row.realigned:
             notes.append("The times were re-aligned to your text")
-        if self._too_fast(row):
-            notes.append(
-                f"Too fast to read: {row.cps:.1f} characters per second "
-                f"(at most {self._rules.max_cps:g}); shorten the text or lengthen the time"
-            )
+        flags = self.row_flags(position)
+        if flags.bits:
+            notes.append(flags.tooltip)
         return "\n".join(notes) if notes else None
 
     @staticmethod

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from PySide6.QtGui import QUndoCommand
 
 from subtitle_studio.core.document import RowState, SubtitleDocument
+from subtitle_studio.core.edit_ops import Change
 from subtitle_studio.core.timecode import format_display
 from subtitle_studio.errors import EditError
 
@@ -197,3 +198,25 @@ class InsertRowCommand(_StateCommand):
     @property
     def row_id(self) -> str:
         return self.row_ids[0]
+
+
+class ChangeCommand(_StateCommand):
+    """A change an operation of ``core/edit_ops`` has already applied (insert, split,
+    merge, shift, replace…): undo restores its ``before`` states, redo its ``after``."""
+
+    def __init__(
+        self,
+        document: SubtitleDocument,
+        change: Change,
+        *,
+        on_change: ChangeListener | None = None,
+    ) -> None:
+        super().__init__(document, change.before, change.after, change.label, on_change)
+
+    def _put(self, states: Iterable[RowState]) -> None:
+        # Many rows at once (shifting every subtitle): one pass over the table.
+        states = tuple(states)
+        self._document.restore_many(states)
+        if self._on_change is not None:
+            for state in states:
+                self._on_change(state.row_id)

@@ -96,8 +96,8 @@ def test_dropping_media_creates_jobs_and_refuses_the_rest(
 def test_dropping_only_unsupported_files_creates_nothing(make_window, tmp_path: Path) -> None:
     window = make_window()
     (tmp_path / "a.docx").write_bytes(b"PK")
-    (tmp_path / "b.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nhi\n")
-    drop(window, [tmp_path / "a.docx", tmp_path / "b.srt"])
+    (tmp_path / "b.pdf").write_bytes(b"%PDF")  # (a dropped .srt opens for editing)
+    drop(window, [tmp_path / "a.docx", tmp_path / "b.pdf"])
     assert window.store.list() == []
     assert len(window.prompts.informed) == 1
 
