@@ -244,7 +244,14 @@ class JobListModel(AllRolesAtOnce, QAbstractTableModel):
 
 
 class ProgressDelegate(QStyledItemDelegate):
-    """Draws the Progress column as a progress bar in the platform's own style."""
+    """Draws the Progress column as a progress bar in the platform's own style.
+
+    The percentage comes from ``PERCENT_ROLE`` (no bar when it is ``None``).
+    """
+
+    def bar_text(self, index: Index, percent: float) -> str:
+        """The words on the bar; the job list shows the percentage."""
+        return f"{percent:.0f}%"
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         percent = index.data(PERCENT_ROLE)
@@ -264,7 +271,7 @@ class ProgressDelegate(QStyledItemDelegate):
         bar.minimum = 0
         bar.maximum = 100
         bar.progress = max(0, min(100, round(float(percent))))
-        bar.text = f"{float(percent):.0f}%"
+        bar.text = self.bar_text(index, float(percent))
         bar.textVisible = True
         bar.textAlignment = Qt.AlignmentFlag.AlignCenter
         style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, widget)

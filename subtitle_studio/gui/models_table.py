@@ -15,14 +15,6 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import (
-    QApplication,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionProgressBar,
-    QStyleOptionViewItem,
-)
 
 from subtitle_studio.core.model_catalog import WHISPER, CatalogEntry
 from subtitle_studio.core.model_store import (
@@ -33,13 +25,13 @@ from subtitle_studio.core.model_store import (
     ModelStatus,
     human_bytes,
 )
+from subtitle_studio.gui.job_list import PERCENT_ROLE, ProgressDelegate  # None: no bar
 from subtitle_studio.gui.responsive import AllRolesAtOnce
 
 Index = QModelIndex | QPersistentModelIndex
 
 MODEL_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
-PERCENT_ROLE = Qt.ItemDataRole.UserRole + 3  # None: no bar in the Progress cell
 KIND_ROLE = Qt.ItemDataRole.UserRole + 4
 
 CHECKING = "checking"  # before the first status arrives
@@ -276,26 +268,8 @@ class ModelFilter(QSortFilterProxyModel):
         return index.data(STATE_ROLE) != MISSING
 
 
-class ProgressTextDelegate(QStyledItemDelegate):
+class ProgressTextDelegate(ProgressDelegate):
     """A progress bar carrying the cell's own text ("42% · 31.5 MB of 75.5 MB · 3.2 MB/s")."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        percent = index.data(PERCENT_ROLE)
-        if percent is None:
-            super().paint(painter, option, index)
-            return
-        widget = option.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
-        bar = QStyleOptionProgressBar()
-        bar.rect = option.rect.adjusted(2, 2, -2, -2)
-        bar.state = option.state | QStyle.StateFlag.State_Horizontal
-        bar.direction = option.direction
-        bar.palette = option.palette
-        bar.fontMetrics = option.fontMetrics
-        bar.minimum, bar.maximum = 0, 100
-        bar.progress = max(0, min(100, int(float(percent))))
-        bar.text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        bar.textVisible = True
-        bar.textAlignment = Qt.AlignmentFlag.AlignCenter
-        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, widget)
+    def bar_text(self, index: Index, percent: float) -> str:
+        return str(index.data(Qt.ItemDataRole.DisplayRole) or "")

@@ -6,9 +6,27 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QDialog
 
 from subtitle_studio.core.jobstore import JobStore
+from subtitle_studio.core.settings import JobSettings
 from subtitle_studio.engines.factory import LocalEngines
+
+
+class AcceptingDialog:
+    """The resume dialog, accepted with the job's own settings."""
+
+    def __init__(self, record, **kwargs) -> None:
+        self.record = record
+
+    def exec(self) -> QDialog.DialogCode:
+        return QDialog.DialogCode.Accepted
+
+    def result_settings(self) -> JobSettings:
+        return self.record.settings
+
+    def redo_finished(self) -> bool:
+        return False
 
 
 class FakePrompts:

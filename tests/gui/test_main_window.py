@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QDialog
 
 from subtitle_studio.core.alignment import AlignedDoc
 from subtitle_studio.core.app_settings import save_defaults
@@ -24,27 +23,12 @@ from subtitle_studio.core.phases import JobStatus
 from subtitle_studio.core.settings import JobSettings
 from subtitle_studio.gui import main_window as main_window_module
 from subtitle_studio.gui.subtitle_model import COL_END, COL_START, COL_TEXT, MODIFIED_ROLE
+from tests.gui.conftest import AcceptingDialog
 from tests.support.media_files import copy_to
 
 LJ = "en_ljspeech_LJ001-0001_to_0023_concat.flac"
 #: Short chunks: many fragments, and time to edit between them.
 MANY_CHUNKS = JobSettings(chunk_max_s=10, align_model="none")
-
-
-class AcceptingDialog:
-    """The resume dialog, accepted with the job's own settings."""
-
-    def __init__(self, record, **kwargs) -> None:
-        self.record = record
-
-    def exec(self) -> QDialog.DialogCode:
-        return QDialog.DialogCode.Accepted
-
-    def result_settings(self) -> JobSettings:
-        return self.record.settings
-
-    def redo_finished(self) -> bool:
-        return False
 
 
 def drop(window, paths: list[Path]) -> None:

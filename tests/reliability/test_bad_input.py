@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
 
 from subtitle_studio.core.app_settings import save_defaults
 from subtitle_studio.core.jobstore import JobStore, is_job_id
@@ -28,7 +27,12 @@ from subtitle_studio.core.settings import JobSettings
 from subtitle_studio.gui import main_window as main_window_module
 from subtitle_studio.gui.job_list import ERROR_ROLE, Column
 from subtitle_studio.gui.subtitle_model import COL_END, COL_START
-from tests.gui.conftest import engines, make_window, no_running_qthreads  # noqa: F401
+from tests.gui.conftest import (  # noqa: F401 - fixtures
+    AcceptingDialog,
+    engines,
+    make_window,
+    no_running_qthreads,
+)
 from tests.support.bad_inputs import (
     BYSTANDER_LINE,
     CASES,
@@ -127,22 +131,6 @@ def test_the_command_line_says_what_is_wrong_and_touches_nothing_else(
 
 
 # -- the window ---------------------------------------------------------------------------
-
-
-class AcceptingDialog:
-    """The resume dialog, accepted with the job's own settings."""
-
-    def __init__(self, record, **kwargs) -> None:
-        self.record = record
-
-    def exec(self) -> QDialog.DialogCode:
-        return QDialog.DialogCode.Accepted
-
-    def result_settings(self) -> JobSettings:
-        return self.record.settings
-
-    def redo_finished(self) -> bool:
-        return False
 
 
 def rerun_without_read_override(request: pytest.FixtureRequest) -> None:
