@@ -1,6 +1,7 @@
 """Subtitle files the user opens and saves: SubRip, WebVTT, ASS and SSA.
 
-Parsing and writing go through pysubs2. Two things around it are ours:
+Parsing and writing go through pysubs2. Two things around it are ours (in
+``subtitle_encoding`` and ``subtitle_scan``):
 
 * **Encodings.** A byte-order mark decides (UTF-8, UTF-16, UTF-32); then strict
   UTF-8; then a legacy guess among GBK/GB18030, Big5 and cp1252. Statistical
@@ -26,7 +27,6 @@ SRT and WebVTT text keeps its HTML-like tags (``<i>``), so nothing is lost on sa
 
 from __future__ import annotations
 
-import codecs
 import copy
 import heapq
 import logging
@@ -39,6 +39,8 @@ from typing import Any, Literal, Protocol, cast
 import pysubs2
 
 from subtitle_studio.core.atomic import write_bytes_atomic
+from subtitle_studio.core.subtitle_encoding import BOMS, codec_name, decode_subtitle_bytes
+from subtitle_studio.core.subtitle_scan import FileProblem, scan_ass, scan_cues
 from subtitle_studio.core.timecode import format_srt, to_milliseconds
 from subtitle_studio.errors import EditError, SubtitleFileError
 
@@ -49,14 +51,6 @@ FORMATS: tuple[FileFormat, ...] = ("srt", "vtt", "ass", "ssa")
 #: Larger than any real subtitle file; a bigger "subtitle" is a video picked by mistake.
 MAX_FILE_BYTES = 32 * 1024 * 1024
 _ROW_ID = "0_{}"
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same bytes
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_LEGACY_FAMILIES = (("gbk", "gb18030"), ("big5", "cp950"))
 _HTML_TAG = re.compile(r"<\s*(/?)\s*([ibus])\s*>", re.IGNORECASE)
 _OTHER_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _EMPTY_TAG = re.compile(r"<([ibus])></\1>")
@@ -98,324 +92,6 @@ class TimedText(Protocol):
     def text(self) -> str: ...
 
 
-# -- finding blocks and their problems ---------------------------------------------------
-@dataclass(frozen=True)
-class FileProblem:
-    """Something wrong in an opened file; ``line`` counts from 1."""
-
-    line: int
-    message: str
-
-
-@dataclass
-class _Cue:
-    line: int
-    timing: str
-    start: int
-    end: int
-    text: list[str]
-
-
-@dataclass
-class _Scan:
-    cues: list[_Cue]
-    problems: list[FileProblem]
-    header: tuple[str, ...]
-
-    def normalized(self, vtt: bool) -> str:
-        """The good blocks renumbered, plus a sentinel cue: pysubs2 drops a last text line
-        that is only a number (it takes it for the next block's index), so no real
-        cue may be the last one it reads."""
-        parts = ["WEBVTT\n"] if vtt else []
-        for k, cue in enumerate(self.cues, 1):
-            parts.append(f"{k}\n{cue.timing}\n" + "\n".join(cue.text) + "\n")
-        stamp = "00:00:00.000" if vtt else "00:00:00,000"
-        parts.append(f"{len(self.cues) + 1}\n{stamp} --> {stamp}\n.\n")
-        return "\n".join(parts)
-
-
-_SRT_TIME = r"\d{1,2}:[0-5]?\d:[0-5]?\d[,.]\d{1,3}"
-_VTT_TIME = r"(?:\d{1,4}:)?[0-5]\d:[0-5]\d\.\d{2,3}"
-_SRT_TIMING = re.compile(rf"\s*({_SRT_TIME})\s*-->\s*({_SRT_TIME})(?:\s.*)?")
-_VTT_TIMING = re.compile(rf"\s*({_VTT_TIME})\s*-->\s*({_VTT_TIME})(?:[ \t].*)?")
-_VTT_STAMP = re.compile(r"(?:(\d{1,4}):)?(\d{2}):(\d{2})\.(\d{2,3})")
-
-
-def _stamp_ms(text: str, vtt: bool) -> int:
-    if vtt:  # pysubs2's SRT timestamp wants hours; WebVTT may leave them out
-        h, m, s, frac = _VTT_STAMP.fullmatch(text).groups()  # type: ignore[union-attr]
-        return pysubs2.time.timestamp_to_ms((h or "0", m, s, frac))
-    return pysubs2.time.timestamp_to_ms(pysubs2.time.TIMESTAMP.fullmatch(text).groups())  # type: ignore[union-attr]
-
-
-def _lines_label(first: int, count: int) -> str:
-    return f"Line {first} is" if count == 1 else f"Lines {first}–{first + count - 1} are"
-
-
-def _scan_cues(lines: Sequence[str], *, vtt: bool) -> _Scan:
-    """Split SRT or WebVTT text into cue blocks, checking each; see the module docstring."""
-    problems: list[FileProblem] = []
-    header: list[str] = []
-    first = 0
-    if vtt:
-        if lines and lines[0].startswith("WEBVTT"):
-            while first < len(lines) and lines[first].strip():
-                first += 1
-            header.append("\n".join(lines[:first]))
-        else:
-            problems.append(FileProblem(1, "The file does not start with WEBVTT."))
-    groups: list[tuple[int, list[str]]] = []
-    for number, line in enumerate(lines[first:], first + 1):
-        if not line.strip():
-            continue
-        if groups and groups[-1][0] + len(groups[-1][1]) == number:
-            groups[-1][1].append(line)
-        else:
-            groups.append((number, [line]))
-    timing_re = _VTT_TIMING if vtt else _SRT_TIMING
-    cues: list[_Cue] = []
-    open_cue = False  # the last block was a good cue: stray text right after joins it
-
-    def stray(at: int, text: list[str]) -> None:
-        if open_cue:
-            cues[-1].text.extend(text)
-            problems.append(
-                FileProblem(
-                    at,
-                    "A blank line splits the subtitle above; "
-                    "the text after it was kept with that subtitle.",
-                )
-            )
-        else:
-            problems.append(
-                FileProblem(at, f"{_lines_label(at, len(text))} not part of any subtitle; skipped.")
-            )
-
-    for start, group in groups:
-        head = group[0].strip()
-        if vtt and (head == "NOTE" or head.startswith(("NOTE ", "NOTE\t"))):
-            open_cue = False
-            continue
-        if vtt and not cues and head in ("STYLE", "REGION"):
-            header.append("\n".join(group))
-            continue
-        # A timing line: a valid one anywhere (a blank line may be missing before it), or
-        # any line with an arrow where a timing line belongs; an arrow elsewhere is text.
-        timings = [
-            k
-            for k, line in enumerate(group)
-            if "-->" in line
-            and (k <= 1 or group[k - 1].strip().isdigit() or timing_re.fullmatch(line))
-        ]
-        if not timings:
-            if not vtt and head.isdigit():
-                if len(group) > 1:
-                    message = (
-                        f"Subtitle {head}: {group[1].strip()[:60]!r} is not a timing line "
-                        "(expected 00:00:01,000 --> 00:00:02,500); that subtitle was skipped."
-                    )
-                    problems.append(FileProblem(start + 1, message))
-                else:
-                    problems.append(
-                        FileProblem(start, f"Subtitle {head} is only a number; skipped.")
-                    )
-                open_cue = False
-            else:
-                stray(start, group)
-            continue
-        if timings[0] > 1:  # text before an index line: the rest of the cue above
-            stray(start, group[: timings[0] - 1])
-        for j, t in enumerate(timings):
-            stop = timings[j + 1] if j + 1 < len(timings) else len(group)
-            body = group[t + 1 : stop]
-            if j + 1 < len(timings):
-                numbered = bool(body) and body[-1].strip().isdigit()  # the next one's index
-                if numbered:
-                    body = body[:-1]
-                missing = "A blank line is missing before this subtitle."
-                problems.append(FileProblem(start + stop - numbered, missing))
-            number = start + t
-            match = timing_re.fullmatch(group[t])
-            open_cue = False
-            if match is None:
-                example = (
-                    "00:00:01.000 --> 00:00:02.500" if vtt else "00:00:01,000 --> 00:00:02,500"
-                )
-                problems.append(
-                    FileProblem(
-                        number,
-                        f"The timing line {group[t].strip()[:60]!r} is not valid "
-                        f"(expected {example}); that subtitle was skipped.",
-                    )
-                )
-                continue
-            begin, end = _stamp_ms(match.group(1), vtt), _stamp_ms(match.group(2), vtt)
-            if end < begin:
-                problems.append(
-                    FileProblem(number, "This subtitle ends before it starts; it was skipped.")
-                )
-            elif not any(line.strip() for line in body):
-                problems.append(FileProblem(number, "This subtitle has no text; it was skipped."))
-            else:
-                cues.append(_Cue(number, group[t].strip(), begin, end, list(body)))
-                open_cue = True
-    problems.sort(key=lambda problem: problem.line)
-    return _Scan(
-        cues,
-        problems,
-        tuple(header) if len(header) > 1 or (header and header[0] != "WEBVTT") else (),
-    )
-
-
-def _ass_ms(text: str) -> int | None:
-    value = text.strip()
-    match = pysubs2.time.TIMESTAMP.match(value) or pysubs2.time.TIMESTAMP_SHORT.match(value)
-    return None if match is None else pysubs2.time.timestamp_to_ms(match.groups())
-
-
-def _scan_ass(lines: Sequence[str]) -> tuple[str, list[int], list[FileProblem]]:
-    """The script without its broken event lines, the line number of each event kept,
-    and the problems (pysubs2 refuses a whole script for one bad time)."""
-    section = ""
-    kept: list[str] = []
-    numbers: list[int] = []
-    problems: list[FileProblem] = []
-    for number, raw in enumerate(lines, 1):
-        line = raw.strip()
-        if line.startswith("[") and line.endswith("]"):
-            section = line.lower()
-        elif section == "[events]" and line.startswith(("Dialogue:", "Comment:")):
-            kind, rest = line.split(":", 1)
-            fields = rest.strip().split(",", 9)
-            message = None
-            if len(fields) < 10:
-                message = "This event has too few fields; it was skipped."
-            else:
-                start, end = _ass_ms(fields[1]), _ass_ms(fields[2])
-                if start is None or end is None:
-                    bad = fields[1] if start is None else fields[2]
-                    message = (
-                        f"The time {bad.strip()[:30]!r} is not valid (expected 0:00:01.00); "
-                        "this event was skipped."
-                    )
-                elif kind == "Dialogue" and end < start:
-                    message = "This subtitle ends before it starts; it was skipped."
-            if message is not None:
-                problems.append(FileProblem(number, message))
-                kept.append("")
-                continue
-            numbers.append(number)
-        kept.append(raw)
-    return "\n".join(kept), numbers, problems
-
-
-# -- encodings ---------------------------------------------------------------------------
-def codec_name(encoding: str) -> str:
-    """Python's name for ``encoding`` (``"UTF8"`` → ``"utf-8"``); ``SubtitleFileError`` if
-    there is no such encoding."""
-    try:
-        return codecs.lookup(encoding).name
-    except (LookupError, TypeError, ValueError) as exc:
-        raise SubtitleFileError(
-            f"{encoding!r} is not a text encoding Subtitle Studio knows."
-        ) from exc
-
-
-def _common_share(text: str, codec: str) -> float:
-    """How much of ``text``'s non-ASCII text is made of the common characters of the
-    script that ``codec`` encodes: punctuation and level-1 characters."""
-    counts: dict[str, int] = {}
-    for char in text:
-        if char >= "\x80":
-            counts[char] = counts.get(char, 0) + 1
-    total = sum(counts.values())
-    if not total:
-        return 0.0
-    common = 0
-    for char, count in counts.items():
-        try:
-            lead = char.encode("gb2312" if codec in ("gbk", "gb18030") else "big5")[0]
-        except UnicodeEncodeError:
-            continue
-        if codec in ("gbk", "gb18030"):
-            usual = lead in (0xA1, 0xA3) or 0xB0 <= lead <= 0xD7
-        else:
-            usual = 0xA1 <= lead <= 0xA3 or 0xA4 <= lead <= 0xC6
-        common += count if usual else 0
-    return common / total
-
-
-def _guess_legacy(data: bytes) -> tuple[str, str]:
-    best: tuple[float, str, str] | None = None
-    for family in _LEGACY_FAMILIES:
-        for codec in family:
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError:
-                continue
-            share = _common_share(text, codec)
-            if share >= 0.75 and (best is None or share > best[0]):
-                best = (share, codec, text)
-            break
-    if best is not None:
-        return best[1], best[2]
-    try:
-        return "cp1252", data.decode("cp1252")
-    except UnicodeDecodeError:
-        return "latin-1", data.decode("latin-1")
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    sample = data[:4096]
-    if len(sample) < 4 or b"\x00" not in sample:
-        return None
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    half = len(sample) // 2
-    if odd > 0.4 * half and even < 0.05 * half:
-        return "utf-16-le"
-    if even > 0.4 * half and odd < 0.05 * half:
-        return "utf-16-be"
-    return None
-
-
-def decode_subtitle_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str, bool]:
-    """``(text, encoding, bom)`` for a file's bytes; ``encoding`` forces one."""
-    if encoding is not None:
-        codec = codec_name(encoding)
-        bom = False
-        for mark, name in _BOMS:
-            if data.startswith(mark) and codec_name(name) == codec.replace("-sig", ""):
-                data, bom = data[len(mark) :], True
-                break
-        try:
-            return data.decode(codec), codec, bom
-        except UnicodeDecodeError as exc:
-            raise SubtitleFileError(
-                f"The file is not valid {codec} text (byte {exc.object[exc.start]:#04x} at "
-                f"offset {exc.start}); choose another encoding."
-            ) from exc
-    for mark, name in _BOMS:
-        if data.startswith(mark):
-            try:
-                return data[len(mark) :].decode(name), name, True
-            except UnicodeDecodeError as exc:
-                raise SubtitleFileError(
-                    f"The file starts like {name} text but is damaged at byte {exc.start}."
-                ) from exc
-    wide = _utf16_without_bom(data)
-    if wide is not None:
-        try:
-            return data.decode(wide), wide, False
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("utf-8"), "utf-8", False
-    except UnicodeDecodeError:
-        pass
-    codec, text = _guess_legacy(data)
-    return text, codec, False
-
-
 # -- reading -----------------------------------------------------------------------------
 def _sniff_format(text: str, path: Path) -> FileFormat:
     head = text.lstrip()[:8192]
@@ -442,7 +118,7 @@ def _read_cues(
     text: str, fmt: FileFormat
 ) -> tuple[list[dict[str, Any]], list[FileProblem], SubtitleTemplate | None]:
     vtt = fmt == "vtt"
-    scan = _scan_cues(text.split("\n"), vtt=vtt)
+    scan = scan_cues(text.split("\n"), vtt=vtt)
     rows: list[dict[str, Any]] = []
     if scan.cues:
         parsed = pysubs2.SSAFile.from_string(scan.normalized(vtt), format_=fmt, keep_html_tags=True)
@@ -463,7 +139,7 @@ def _read_cues(
 def _read_ass(
     text: str, fmt: FileFormat
 ) -> tuple[list[dict[str, Any]], list[FileProblem], SubtitleTemplate]:
-    kept, event_lines, problems = _scan_ass(text.split("\n"))
+    kept, event_lines, problems = scan_ass(text.split("\n"))
     try:
         parsed = pysubs2.SSAFile.from_string(kept, format_=fmt)
     except (ValueError, KeyError, IndexError, TypeError) as exc:
@@ -628,7 +304,7 @@ def _encode(
             "save the file as UTF-8 instead."
         ) from exc
     if bom:
-        marks = {codec_name(name): mark for mark, name in _BOMS}
+        marks = {codec_name(name): mark for mark, name in BOMS}
         data = marks.get(codec, b"") + data
     return data
 
