@@ -20,9 +20,9 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Sequence
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
-from subtitle_studio.core.subtitle_rules import CJK_RANGES, DEFAULT_RULES, LineRules
+from subtitle_studio.core.subtitle_rules import CJK_RANGES, DEFAULT_RULES, LineRules, TimedText
 
 
 class Problem(enum.IntFlag):
@@ -48,15 +48,6 @@ _EPSILON = 1e-6  # times are milliseconds; less than this is float noise
 _CJK_CLASS = "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in CJK_RANGES)
 _OTHER_WORD = re.compile(f"[^\\s{_CJK_CLASS}]+")
 _MARKUP = re.compile(r"<[^>\n]*>|\{\\[^}\n]*\}")
-
-
-class TimedText(Protocol):
-    @property
-    def start(self) -> float: ...
-    @property
-    def end(self) -> float: ...
-    @property
-    def text(self) -> str: ...
 
 
 class RowFlags(NamedTuple):

@@ -34,12 +34,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol, cast
+from typing import Any, Literal, cast
 
 import pysubs2
 
 from subtitle_studio.core.atomic import write_bytes_atomic
 from subtitle_studio.core.subtitle_encoding import BOMS, codec_name, decode_subtitle_bytes
+from subtitle_studio.core.subtitle_rules import TimedText
 from subtitle_studio.core.subtitle_scan import FileProblem, scan_ass, scan_cues
 from subtitle_studio.core.timecode import format_srt, to_milliseconds
 from subtitle_studio.errors import EditError, SubtitleFileError
@@ -81,15 +82,6 @@ class SubtitleFile:
     rows: list[dict[str, Any]]
     problems: list[FileProblem]
     template: SubtitleTemplate | None = None
-
-
-class TimedText(Protocol):
-    @property
-    def start(self) -> float: ...
-    @property
-    def end(self) -> float: ...
-    @property
-    def text(self) -> str: ...
 
 
 # -- reading -----------------------------------------------------------------------------

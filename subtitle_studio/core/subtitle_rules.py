@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from subtitle_studio.core.timecode import to_milliseconds
 from subtitle_studio.errors import EditError, SettingsError
@@ -24,6 +26,8 @@ from subtitle_studio.errors import EditError, SettingsError
 logger = logging.getLogger(__name__)
 
 _CJK_LANGUAGES = frozenset({"zh", "ja", "ko", "yue", "wuu", "cmn", "zho", "chi", "jpn", "kor"})
+#: A whole language tag ("ja", "zh-Hant", "zh_CN"); a text that merely starts "ja-" is not one.
+_LANGUAGE_TAG = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{2,8})*")
 # Per-character scripts: Han, kana, CJK symbols and punctuation, full-width forms.
 _IDEOGRAPHIC = (
     (0x2E80, 0x2FFF), (0x3000, 0x303F), (0x3040, 0x30FF), (0x3100, 0x312F),
@@ -124,7 +128,8 @@ class LineRules:
         (A text that is exactly a CJK language code, such as "ko", is read as one.)
         """
         value = (text_or_language or "").strip()
-        if value.replace("_", "-").split("-")[0].lower() in _CJK_LANGUAGES:
+        tag = _LANGUAGE_TAG.fullmatch(value)
+        if tag is not None and tag.group(1).lower() in _CJK_LANGUAGES:
             return self.max_chars_per_line_cjk
         atoms = _atoms(value)
         wide = bool(atoms) and 2 * sum(_has_cjk(atom) for _, atom in atoms) >= len(atoms)
@@ -141,6 +146,17 @@ class Word:
     text: str
     start: float
     end: float
+
+
+class TimedText(Protocol):
+    """Anything with a start, an end and text: a ``Cue``, a document ``Row``, a file's row."""
+
+    @property
+    def start(self) -> float: ...
+    @property
+    def end(self) -> float: ...
+    @property
+    def text(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -395,3 +395,13 @@ def test_any_cues_come_out_playable(raw: list[tuple[float, float, str]]) -> None
         assert cue.end - cue.start <= 7.0 + 1e-9 and cue.start >= 0
     for a, b in zip(out, out[1:], strict=False):
         assert b.start - a.end >= 0.04 - 1e-9
+
+
+def test_a_text_starting_like_a_language_tag_is_not_one() -> None:
+    """Found by the property test above: "jA-AAA..." was read as the language "ja" and
+    wrapped to the CJK limit of 16, giving a 3-line cue."""
+    assert DEFAULT_RULES.line_limit("jA-AAA... A AA AA AAA AAA, AAAAA") == 42
+    assert DEFAULT_RULES.line_limit("zh-Hant") == DEFAULT_RULES.line_limit("ja") == 16
+    assert wrap_text("ja-nee is a name, not a language tag here") == (
+        "ja-nee is a name, not a language tag here"
+    )
