@@ -391,6 +391,10 @@ class ListenPanel(QWidget):
             and self._table.state() != QAbstractItemView.State.EditingState
             and self.act_play.isEnabled()
         ):
-            self.play_line()
+            # Space is a toggle, as in media players: a second press stops the line.
+            if self.player.is_playing():
+                self.player.stop()
+            else:
+                self.play_line()
             return True
         return super().eventFilter(watched, event)

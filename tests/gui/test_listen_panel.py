@@ -210,3 +210,13 @@ def test_an_opened_subtitle_file_gets_its_media_decoded_for_the_waveform(
     assert audio_path(window.store.folder(record.id)).exists()
     assert [cue[1:] for cue in panel.view.cues()] == [(0.3, 2.5)]
     assert panel.act_play.isEnabled()
+
+
+def test_space_again_stops_the_line(qtbot, setup: Setup) -> None:
+    setup.select(1)
+    setup.table.setFocus()
+    QTest.keyClick(setup.table, Qt.Key.Key_Space)
+    assert setup.panel.player.is_playing()
+    QTest.keyClick(setup.table, Qt.Key.Key_Space)
+    assert not setup.panel.player.is_playing()
+    assert setup.backend.seeks == [1500]  # stopped, not started again
