@@ -170,7 +170,7 @@ class ModelManager:
         status = self.store.inspect(entry, deep=deep)
         if self._extra_status is not None:
             status = self._extra_status(entry, status)
-        if status.state != DOWNLOADING and self._lock_file(entry).held_elsewhere():
+        if status.state != DOWNLOADING and self._downloading_elsewhere(entry):
             status = replace(status, state=DOWNLOADING, detail="downloading in another window")
         return status
 
@@ -418,8 +418,17 @@ class ModelManager:
         kind, name = entry.folder_parts
         return FileLock(paths.models_dir(self._home) / ".locks" / f"{kind}-{name}.lock")
 
+    def _downloading_elsewhere(self, entry: CatalogEntry) -> bool:
+        """Whether another window or command holds this model's download lock.
+
+        Probing a lock creates its file, so a model never downloaded (no lock file) is
+        answered without touching the disk: listing 53 models must not write 53 files.
+        """
+        lock = self._lock_file(entry)
+        return lock.path.exists() and lock.held_elsewhere()
+
     def _refuse_while_downloading(self, entry: CatalogEntry, what: str) -> None:
-        if self.active(entry.model_id) is not None or self._lock_file(entry).held_elsewhere():
+        if self.active(entry.model_id) is not None or self._downloading_elsewhere(entry):
             raise ModelError(
                 f"{entry.model_id} is being downloaded; cancel the download before you {what}."
             )

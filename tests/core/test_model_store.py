@@ -264,3 +264,13 @@ def test_a_failure_before_the_file_list_is_known_is_remembered_but_not_a_plan(
     status = store.inspect(TINY)
     assert status.state == FAILED and "could not be reached" in status.detail
     assert store.load_plan(TINY) is None  # the next download asks for the file list again
+
+
+def test_listing_models_writes_no_lock_files(tmp_path: Path) -> None:
+    """Asking every model's state must not create a lock file per model."""
+    from subtitle_studio.core.model_manager import ModelManager
+
+    manager = ModelManager(WHISPER_CATALOG, lambda: None, home=tmp_path)  # type: ignore[arg-type,return-value]
+    (tmp_path / "models" / ".locks").mkdir(parents=True)
+    assert all(s.state == MISSING for s in manager.statuses())
+    assert list((tmp_path / "models" / ".locks").iterdir()) == []
