@@ -25,19 +25,47 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Mapping
+from typing import Any
 
 
 class StudioError(Exception):
-    """A failure with a message a user can act on."""
+    """A failure with a message a user can act on.
+
+    The message is given as an English template with named ``{placeholders}`` and the
+    values to put in them: ``MediaError("{name} has no audio stream.", name=path.name)``.
+    ``message`` is the English text (what the CLI, the log and the HTTP endpoint show);
+    the window translates ``template`` and fills in ``params`` itself, so the core never
+    needs Qt. Without parameters the template is the message, used as given.
+    """
 
     code = "error"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, template: str, /, **params: object) -> None:
+        self.template = template
+        #: Strings, so they survive JSON (job.json, events) and formatting never surprises.
+        self.params = {name: str(value) for name, value in params.items()}
+        self.message = template.format(**self.params) if self.params else template
+        super().__init__(self.message)
 
     def __str__(self) -> str:
         return self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        """What a job's record and ``error`` event keep, so it can be shown translated later."""
+        return error_dict(self.code, self.message, self.template, self.params)
+
+
+def error_dict(
+    code: str, message: str, template: str | None = None, params: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The saved form of a failure: ``code`` and English ``message``, plus ``template`` and
+    ``params`` (which records written before they existed lack)."""
+    data: dict[str, Any] = {"code": code, "message": message}
+    if template is not None:
+        data["template"] = template
+        data["params"] = dict(params or {})
+    return data
 
 
 class MediaError(StudioError):
@@ -87,21 +115,32 @@ class StorageError(StudioError):
         """Turn an ``OSError`` from writing job state into a message naming the cause."""
         where = os.fspath(path)
         if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
-            text = (
-                f"The disk is full: could not write {where}. Free some space, then resume the job."
+            return cls(
+                "The disk is full: could not write {where}. Free some space, then resume the job.",
+                where=where,
             )
-        elif exc.errno == errno.EROFS:
-            text = (
-                f"The disk is read-only: could not write {where}. "
-                "Make it writable (or choose another folder), then resume the job."
+        if exc.errno == errno.EROFS:
+            return cls(
+                "The disk is read-only: could not write {where}. "
+                "Make it writable (or choose another folder), then resume the job.",
+                where=where,
             )
-        elif exc.errno in (errno.EACCES, errno.EPERM):
-            text = f"Permission denied: could not write {where}."
-        elif exc.errno == errno.ENOENT:
-            text = f"A file or folder was removed while the job was using it: {where}."
-        else:
-            text = f"Could not write {where}: {exc.strerror or exc}."
-        return cls(text)
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            return cls("Permission denied: could not write {where}.", where=where)
+        if exc.errno == errno.ENOENT:
+            return cls(
+                "A file or folder was removed while the job was using it: {where}.", where=where
+            )
+        return cls("Could not write {where}: {reason}.", where=where, reason=exc.strerror or exc)
+
+
+def translatable(template: str) -> str:
+    """Mark a literal the window shows translated (the "Errors" context) though it is no
+    exception's message, such as the labels of a failed job's details; returns it as is.
+
+    ``tools/error_strings.py`` lists these for Qt Linguist beside the error templates.
+    """
+    return template
 
 
 class Interrupted(Exception):  # noqa: N818 - a request, not an error

@@ -104,9 +104,13 @@ class StoredAudio:
             with open(path, "rb") as handle:
                 header = handle.read(_HEADER_BYTES)
         except OSError as exc:
-            raise StorageError(f"The job's audio {path} cannot be read: {exc.strerror}.") from exc
+            raise StorageError(
+                "The job's audio {path} cannot be read: {reason}.", path=path, reason=exc.strerror
+            ) from exc
         if len(header) < _HEADER_BYTES or header[:4] != b"RIFF" or header[36:40] != b"data":
-            raise MediaError(f"The job's audio {path} is damaged; it will be decoded again.")
+            raise MediaError(
+                "The job's audio {path} is damaged; it will be decoded again.", path=path
+            )
         declared = struct.unpack("<I", header[40:44])[0] // 2
         self.num_samples = min(declared, (size - _HEADER_BYTES) // 2)
 
@@ -131,7 +135,9 @@ class StoredAudio:
                 data = handle.read(2 * (end - start))
         except OSError as exc:
             raise StorageError(
-                f"The job's audio {self.path} cannot be read: {exc.strerror}."
+                "The job's audio {path} cannot be read: {reason}.",
+                path=self.path,
+                reason=exc.strerror,
             ) from exc
         return np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
 

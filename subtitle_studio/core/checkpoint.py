@@ -144,7 +144,9 @@ class Checkpoint:
     def from_dict(cls, data: Any, where: Path, job_id: str) -> Checkpoint:
         def bad(reason: str) -> CheckpointError:
             return CheckpointError(
-                f"The checkpoint {where} is corrupt ({reason}); the job cannot resume from it."
+                "The checkpoint {where} is corrupt ({reason}); the job cannot resume from it.",
+                where=where,
+                reason=reason,
             )
 
         if not isinstance(data, dict):
@@ -154,8 +156,10 @@ class Checkpoint:
             raise bad("no version")
         if version > CHECKPOINT_VERSION:
             raise CheckpointError(
-                f"The checkpoint {where} was written by a newer Subtitle Studio "
-                f"(format {version}); update the application to resume this job."
+                "The checkpoint {where} was written by a newer Subtitle Studio "
+                "(format {version}); update the application to resume this job.",
+                where=where,
+                version=version,
             )
         if data.get("job_id") != job_id:
             raise bad("it belongs to another job")
@@ -225,10 +229,14 @@ def load_checkpoint(folder: Path, job_id: str) -> Checkpoint | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise CheckpointError(f"Could not read {where}: {exc.strerror or exc}.") from exc
+        raise CheckpointError(
+            "Could not read {where}: {reason}.", where=where, reason=exc.strerror or exc
+        ) from exc
     except ValueError as exc:
         raise CheckpointError(
-            f"The checkpoint {where} is corrupt ({exc}); the job cannot resume from it."
+            "The checkpoint {where} is corrupt ({error}); the job cannot resume from it.",
+            where=where,
+            error=exc,
         ) from exc
     return Checkpoint.from_dict(data, where, job_id)
 

@@ -116,7 +116,7 @@ class SubtitleDocument:
     def row(self, row_id: str) -> Row:
         position = self._index.get(row_id)
         if position is None:
-            raise EditError(f"There is no subtitle {row_id}.")
+            raise EditError("There is no subtitle {row_id}.", row_id=row_id)
         return self.rows[position]
 
     def to_cues(self) -> list[Cue]:
@@ -208,7 +208,7 @@ class SubtitleDocument:
     def delete(self, row_id: str) -> None:
         position = self._index.get(row_id)
         if position is None:
-            raise EditError(f"There is no subtitle {row_id}.")
+            raise EditError("There is no subtitle {row_id}.", row_id=row_id)
         self.edits.delete(row_id, self.stage)
         self._remove(position)
         self.dirty = True

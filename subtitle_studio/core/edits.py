@@ -51,7 +51,7 @@ def check_times(start: float, end: float) -> None:
     """Refuse times a subtitle cannot have, with a message for the user."""
     for value in (start, end):
         if not isinstance(value, (int, float)) or math.isnan(value) or math.isinf(value):
-            raise EditError(f"{value!r} is not a time.")
+            raise EditError("{value} is not a time.", value=f"{value!r}")
     if start < 0:
         raise EditError("A subtitle cannot start before the beginning of the video.")
     if end <= start:
@@ -125,13 +125,16 @@ class Edits:
         except FileNotFoundError:
             return cls(job_id)
         except (OSError, ValueError) as exc:
-            raise CheckpointError(f"Your edits in {where} could not be read ({exc}).") from exc
+            raise CheckpointError(
+                "Your edits in {where} could not be read ({error}).", where=where, error=exc
+            ) from exc
         try:
             if not isinstance(data, dict) or data.get("job_id") != job_id:
                 raise ValueError("it belongs to another job")
             if int(data.get("version", 0)) > EDITS_VERSION:
                 raise CheckpointError(
-                    f"{where} was written by a newer Subtitle Studio; update the application."
+                    "{where} was written by a newer Subtitle Studio; update the application.",
+                    where=where,
                 )
             edits = cls(job_id)
             for row_id, item in data.get("rows", {}).items():
@@ -165,4 +168,6 @@ class Edits:
         except CheckpointError:
             raise
         except (KeyError, TypeError, ValueError, AttributeError, EditError) as exc:
-            raise CheckpointError(f"Your edits in {where} are damaged ({exc}).") from exc
+            raise CheckpointError(
+                "Your edits in {where} are damaged ({error}).", where=where, error=exc
+            ) from exc

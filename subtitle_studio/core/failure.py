@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
 from subtitle_studio.core.jobstore import JobRecord
+from subtitle_studio.errors import translatable
 
 #: A log record (``paths.LOG_FORMAT``) starts with its time stamp; other lines continue
 #: the one before (a traceback).
@@ -21,22 +23,46 @@ _RECORD_START = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 MAX_LOG_LINES = 40
 
 
-def failure_details(record: JobRecord, job_folder: Path, log_file: Path) -> str:
-    """Plain text for the details pane of a failed job's message."""
+def failure_details(
+    record: JobRecord,
+    job_folder: Path,
+    log_file: Path,
+    translate: Callable[[str], str] = lambda template: template,
+) -> str:
+    """Plain text for the details pane of a failed job's message.
+
+    ``translate`` turns each English label template into the window's language (the
+    core has no Qt); a translation that does not fit its parameters reads in English.
+    """
+
+    def line(template: str, **params: object) -> str:
+        values = {name: str(value) for name, value in params.items()}
+        try:
+            return translate(template).format(**values)
+        except (KeyError, IndexError, ValueError):
+            return template.format(**values)
+
     error = record.error or {}
+    percent = f"{record.percent:.0f}"
     lines = [
-        f"Job: {record.id}",
-        f"File: {record.source}",
-        f"Error code: {error.get('code', 'unknown')}",
-        f"Stopped in phase: {record.phase or 'not started'} at {record.percent:.0f} %",
-        f"Job folder: {job_folder}",
-        f"Log file: {log_file}",
+        line(translatable("Job: {job_id}"), job_id=record.id),
+        line(translatable("File: {source}"), source=record.source),
+        line(translatable("Error code: {code}"), code=error.get("code", "unknown")),
+        line(
+            translatable("Stopped in phase: {phase} at {percent} %"),
+            phase=record.phase,
+            percent=percent,
+        )
+        if record.phase
+        else line(translatable("Stopped in phase: not started at {percent} %"), percent=percent),
+        line(translatable("Job folder: {folder}"), folder=job_folder),
+        line(translatable("Log file: {log_file}"), log_file=log_file),
     ]
     log_lines = job_log_lines(log_file, record.id)
     if log_lines:
-        lines += ["", "From the log:", *log_lines]
+        lines += ["", translate(translatable("From the log:")), *log_lines]
     else:
-        lines += ["", "The log has no lines about this job."]
+        lines += ["", translate(translatable("The log has no lines about this job."))]
     return "\n".join(lines)
 
 

@@ -57,7 +57,9 @@ class JobRecord:
     output_path: str | None = None
     language: str | None = None
     media: dict[str, Any] | None = None
-    error: dict[str, str] | None = None
+    #: ``StudioError.to_dict()``: code, English message and, since the window translates
+    #: them, template and params (absent in records saved before).
+    error: dict[str, Any] | None = None
     #: Set for an opened subtitle file (an editing document, ``core/subtitle_doc.py``):
     #: its path, format, encoding, BOM, line ends, problems and media beside it.
     document: dict[str, Any] | None = None
@@ -90,14 +92,18 @@ class JobRecord:
     @classmethod
     def from_dict(cls, data: Any, where: Path) -> JobRecord:
         if not isinstance(data, dict):
-            raise CheckpointError(f"{where} is not a job file; the job cannot be opened.")
+            raise CheckpointError(
+                "{where} is not a job file; the job cannot be opened.", where=where
+            )
         version = data.get("version")
         if not isinstance(version, int):
-            raise CheckpointError(f"{where} has no version; the job file is corrupt.")
+            raise CheckpointError("{where} has no version; the job file is corrupt.", where=where)
         if version > JOB_VERSION:
             raise CheckpointError(
-                f"{where} was written by a newer Subtitle Studio (job format {version}); "
-                "update the application to open this job."
+                "{where} was written by a newer Subtitle Studio (job format {version}); "
+                "update the application to open this job.",
+                where=where,
+                version=version,
             )
         try:
             percent = float(data.get("percent") or 0.0)
@@ -120,9 +126,13 @@ class JobRecord:
                 version=version,
             )
         except (KeyError, ValueError, TypeError) as exc:
-            raise CheckpointError(f"{where} is corrupt ({exc}); the job cannot be opened.") from exc
+            raise CheckpointError(
+                "{where} is corrupt ({error}); the job cannot be opened.", where=where, error=exc
+            ) from exc
         except Exception as exc:  # SettingsError from saved settings
-            raise CheckpointError(f"{where} holds invalid settings: {exc}") from exc
+            raise CheckpointError(
+                "{where} holds invalid settings: {error}", where=where, error=exc
+            ) from exc
 
 
 def _optional(data: dict[str, Any], key: str, kind: type) -> Any:
@@ -143,7 +153,9 @@ class JobStore:
     # -- paths -----------------------------------------------------------------
     def folder(self, job_id: str) -> Path:
         if not is_job_id(job_id):
-            raise JobError(f"'{job_id}' is not a job id (32 lowercase hexadecimal characters).")
+            raise JobError(
+                "'{job_id}' is not a job id (32 lowercase hexadecimal characters).", job_id=job_id
+            )
         return self.root / job_id
 
     def lock_for(self, job_id: str) -> FileLock:
@@ -188,14 +200,22 @@ class JobStore:
         try:
             data = read_json(where)
         except FileNotFoundError as exc:
-            raise JobError(f"There is no job {job_id}.") from exc
+            raise JobError("There is no job {job_id}.", job_id=job_id) from exc
         except OSError as exc:
-            raise StorageError(f"Could not read {where}: {exc.strerror or exc}.") from exc
+            raise StorageError(
+                "Could not read {where}: {reason}.", where=where, reason=exc.strerror or exc
+            ) from exc
         except ValueError as exc:
-            raise CheckpointError(f"{where} is corrupt ({exc}); the job cannot be opened.") from exc
+            raise CheckpointError(
+                "{where} is corrupt ({error}); the job cannot be opened.", where=where, error=exc
+            ) from exc
         record = JobRecord.from_dict(data, where)
         if record.id != job_id:
-            raise CheckpointError(f"{where} names another job ({record.id[:40]!r}); it is corrupt.")
+            raise CheckpointError(
+                "{where} names another job ({other_id}); it is corrupt.",
+                where=where,
+                other_id=f"{record.id[:40]!r}",
+            )
         if record.status == JobStatus.RUNNING and not self.lock_for(job_id).held_elsewhere():
             record.status = JobStatus.INTERRUPTED
             with contextlib.suppress(StorageError):
@@ -253,12 +273,14 @@ class JobStore:
         folder = self.folder(job_id)
         lock = self.lock_for(job_id)
         if lock.held_elsewhere():
-            raise JobError(f"Job {job_id} is running; pause or cancel it before deleting it.")
+            raise JobError(
+                "Job {job_id} is running; pause or cancel it before deleting it.", job_id=job_id
+            )
         trash = self.root / f".del-{job_id}"
         try:
             os.replace(folder, trash)
         except FileNotFoundError as exc:
-            raise JobError(f"There is no job {job_id}.") from exc
+            raise JobError("There is no job {job_id}.", job_id=job_id) from exc
         except OSError as exc:
             raise StorageError.from_oserror(exc, folder) from exc
         shutil.rmtree(trash, ignore_errors=True)

@@ -146,8 +146,10 @@ class ModelManager:
         if found is None:
             whisper = ", ".join(e.model_id for e in self.catalog if e.kind == "whisper")
             raise ModelError(
-                f"'{model_id}' is not a known model. Transcription models: {whisper}; "
-                "alignment models are named align-<language>, e.g. align-fr."
+                "'{model_id}' is not a known model. Transcription models: {whisper}; "
+                "alignment models are named align-<language>, e.g. align-fr.",
+                model_id=model_id,
+                whisper=whisper,
             )
         return found
 
@@ -201,8 +203,9 @@ class ModelManager:
                 raise StorageError.from_oserror(exc, lock.path) from exc
             if not taken:
                 raise ModelError(
-                    f"{model_id} is already being downloaded by another Subtitle Studio "
-                    "window or command. Wait for it to finish."
+                    "{model_id} is already being downloaded by another Subtitle Studio "
+                    "window or command. Wait for it to finish.",
+                    model_id=model_id,
                 )
             job = Download(entry, DownloadProgress(model_id))
             job.thread = threading.Thread(
@@ -232,7 +235,7 @@ class ModelManager:
 
     def import_folder(self, model_id: str, source: Path) -> ModelStatus:
         entry = self.entry(model_id)
-        self._refuse_while_downloading(entry, "import over it")
+        self._refuse_while_downloading(entry, deleting=False)
         status = self.store.import_folder(entry, source)
         self._publish(
             "signal",
@@ -246,7 +249,7 @@ class ModelManager:
 
     def delete(self, model_id: str) -> None:
         entry = self.entry(model_id)
-        self._refuse_while_downloading(entry, "delete it")
+        self._refuse_while_downloading(entry, deleting=True)
         self.store.delete(entry)
         log.info("deleted model %s", model_id)
 
@@ -283,6 +286,7 @@ class ModelManager:
                 {
                     "code": "model_incomplete",
                     "model_id": model_id,
+                    "kept": kept,  # for the window to say it again in its language
                     "message": f"Download of {model_id} canceled; {kept} kept. "
                     "Download again to resume.",
                 },
@@ -293,7 +297,10 @@ class ModelManager:
             event = self._fail(job, StorageError.from_oserror(exc, self.store.folder(entry)))
         except Exception as exc:  # noqa: BLE001 - any other failure is this download's
             log.exception("download of %s failed", model_id)
-            event = self._fail(job, ModelError(f"Downloading {model_id} failed: {exc}."))
+            event = self._fail(
+                job,
+                ModelError("Downloading {model_id} failed: {error}.", model_id=model_id, error=exc),
+            )
         finally:
             with self._lock:
                 self._active.pop(model_id, None)
@@ -310,7 +317,7 @@ class ModelManager:
         except StudioError:
             log.warning("could not record the failure of %s", job.entry.model_id)
         job.status = self.store.inspect(job.entry)
-        return ("error", {"code": exc.code, "model_id": job.entry.model_id, "message": exc.message})
+        return ("error", {**exc.to_dict(), "model_id": job.entry.model_id})
 
     def _download(self, job: Download) -> ModelStatus:
         entry = job.entry
@@ -349,7 +356,11 @@ class ModelManager:
             self._fetch_one(job, fetcher, remote, check)
         status = store.complete_download(entry, plan)
         if status.state != "ready":
-            raise ModelError(f"{entry.model_id} was downloaded but is not usable: {status.detail}")
+            raise ModelError(
+                "{model_id} was downloaded but is not usable: {detail}",
+                model_id=entry.model_id,
+                detail=status.detail,
+            )
         job.progress.downloaded_bytes = plan.total_bytes
         self._emit(job, force=True)
         return status
@@ -382,15 +393,21 @@ class ModelManager:
         size = part.stat().st_size
         if size != remote.size:
             raise ModelError(
-                f"{remote.name} of {entry.model_id} arrived with {size} bytes instead of "
-                f"{remote.size}. Download again to resume."
+                "{name} of {model_id} arrived with {size} bytes instead of "
+                "{expected}. Download again to resume.",
+                name=remote.name,
+                model_id=entry.model_id,
+                size=size,
+                expected=remote.size,
             )
         check()
         if not hash_matches(part, remote.sha256, remote.git_sha1):
             part.unlink()
             raise ModelError(
-                f"{remote.name} of {entry.model_id} arrived damaged (its checksum differs "
-                "from the server's); a proxy or mirror may have altered it. Download again."
+                "{name} of {model_id} arrived damaged (its checksum differs "
+                "from the server's); a proxy or mirror may have altered it. Download again.",
+                name=remote.name,
+                model_id=entry.model_id,
             )
         target = store.folder(entry) / remote.name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -427,11 +444,18 @@ class ModelManager:
         lock = self._lock_file(entry)
         return lock.path.exists() and lock.held_elsewhere()
 
-    def _refuse_while_downloading(self, entry: CatalogEntry, what: str) -> None:
-        if self.active(entry.model_id) is not None or self._downloading_elsewhere(entry):
+    def _refuse_while_downloading(self, entry: CatalogEntry, *, deleting: bool) -> None:
+        if self.active(entry.model_id) is None and not self._downloading_elsewhere(entry):
+            return
+        if deleting:
             raise ModelError(
-                f"{entry.model_id} is being downloaded; cancel the download before you {what}."
+                "{model_id} is being downloaded; cancel the download before you delete it.",
+                model_id=entry.model_id,
             )
+        raise ModelError(
+            "{model_id} is being downloaded; cancel the download before you import over it.",
+            model_id=entry.model_id,
+        )
 
 
 class _Speed:

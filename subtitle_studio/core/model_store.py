@@ -507,31 +507,45 @@ def _valid_record(record: Any) -> bool:
 def validate_folder(entry: CatalogEntry, source: Path) -> list[str]:
     """The files of ``source`` to import as ``entry``, or a ``ModelError`` saying why not."""
     if not source.is_dir():
-        raise ModelError(f"{source} is not a folder. Choose the folder that holds the model.")
+        raise ModelError(
+            "{source} is not a folder. Choose the folder that holds the model.", source=source
+        )
     names = sorted(p.name for p in source.iterdir() if p.is_file() and not p.name.startswith("."))
     missing = required_local_files(entry, names)
     if missing:
+        if entry.kind == WHISPER:
+            raise ModelError(
+                "{source} is not a complete faster-whisper model ({model_id}): "
+                "it has no {missing}.",
+                source=source,
+                model_id=entry.model_id,
+                missing=", ".join(missing),
+            )
         raise ModelError(
-            f"{source} is not a complete {_kind_words(entry)}: it has no {', '.join(missing)}."
+            "{source} is not a complete alignment model for '{language}': it has no {missing}.",
+            source=source,
+            language=entry.languages[0],
+            missing=", ".join(missing),
         )
     wanted = [n for n in names if entry.wants(n, names)]
     empty = [n for n in wanted if (source / n).stat().st_size == 0]
     if empty:
-        raise ModelError(f"{source} is broken: {', '.join(empty)} is empty (0 bytes).")
+        raise ModelError(
+            "{source} is broken: {empty} is empty (0 bytes).", source=source, empty=", ".join(empty)
+        )
     for name in (n for n in wanted if n.endswith(".json")):
         try:
             json.loads((source / name).read_text(encoding="utf-8"))
         except (OSError, ValueError, RecursionError) as exc:
-            raise ModelError(f"{source} is broken: {name} is not valid JSON ({exc}).") from exc
+            raise ModelError(
+                "{source} is broken: {name} is not valid JSON ({error}).",
+                source=source,
+                name=name,
+                error=exc,
+            ) from exc
     if entry.kind == WHISPER:
         _check_whisper_weights(entry, source / "model.bin")
     return wanted
-
-
-def _kind_words(entry: CatalogEntry) -> str:
-    if entry.kind == WHISPER:
-        return f"faster-whisper model ({entry.model_id})"
-    return f"alignment model for '{entry.languages[0]}'"
 
 
 def _check_whisper_weights(entry: CatalogEntry, model_bin: Path) -> None:
@@ -540,16 +554,21 @@ def _check_whisper_weights(entry: CatalogEntry, model_bin: Path) -> None:
         head = stream.read(64)
     if _CT2_WHISPER_SPEC not in head[:32]:
         raise ModelError(
-            f"{model_bin} is not a faster-whisper (CTranslate2) Whisper model. "
-            "Convert it with ct2-transformers-converter, or download the model instead."
+            "{model_bin} is not a faster-whisper (CTranslate2) Whisper model. "
+            "Convert it with ct2-transformers-converter, or download the model instead.",
+            model_bin=model_bin,
         )
     size = model_bin.stat().st_size
     expected = entry.approx_bytes
     if expected and not 0.75 * expected <= size <= 1.25 * expected:
         raise ModelError(
-            f"{model_bin} is {human_bytes(size)}, but {entry.model_id}'s model.bin is about "
-            f"{human_bytes(expected)}: this folder holds another model. "
-            "Choose the matching model name."
+            "{model_bin} is {size}, but {model_id}'s model.bin is about "
+            "{expected}: this folder holds another model. "
+            "Choose the matching model name.",
+            model_bin=model_bin,
+            size=human_bytes(size),
+            model_id=entry.model_id,
+            expected=human_bytes(expected),
         )
 
 

@@ -57,7 +57,7 @@ class JobSettings:
     def __post_init__(self) -> None:
         problems = self.problems()
         if problems:
-            raise SettingsError("Invalid settings: " + "; ".join(problems))
+            raise SettingsError("Invalid settings: {problems}", problems="; ".join(problems))
 
     def problems(self) -> list[str]:
         """Human-readable reasons these values cannot work (empty when they can)."""
@@ -100,15 +100,17 @@ class JobSettings:
     def from_dict(cls, data: Mapping[str, Any]) -> JobSettings:
         """Build from saved or user-given values; unknown names are an error, not ignored."""
         if not isinstance(data, Mapping):
-            raise SettingsError(f"Settings must be names with values, not {type(data).__name__}.")
+            raise SettingsError(
+                "Settings must be names with values, not {kind}.", kind=type(data).__name__
+            )
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise SettingsError(f"Unknown setting(s): {', '.join(unknown)}")
+            raise SettingsError("Unknown setting(s): {unknown}", unknown=", ".join(unknown))
         try:
             return cls(**dict(data))
         except TypeError as exc:  # wrong types deep inside dataclass machinery
-            raise SettingsError(f"Invalid settings: {exc}") from exc
+            raise SettingsError("Invalid settings: {error}", error=exc) from exc
 
     def replace(self, **changes: Any) -> JobSettings:
         return dataclasses.replace(self, **changes)

@@ -30,7 +30,7 @@ def codec_name(encoding: str) -> str:
         return codecs.lookup(encoding).name
     except (LookupError, TypeError, ValueError) as exc:
         raise SubtitleFileError(
-            f"{encoding!r} is not a text encoding Subtitle Studio knows."
+            "{encoding} is not a text encoding Subtitle Studio knows.", encoding=f"{encoding!r}"
         ) from exc
 
 
@@ -104,8 +104,11 @@ def decode_subtitle_bytes(data: bytes, encoding: str | None = None) -> tuple[str
             return data.decode(codec), codec, bom
         except UnicodeDecodeError as exc:
             raise SubtitleFileError(
-                f"The file is not valid {codec} text (byte {exc.object[exc.start]:#04x} at "
-                f"offset {exc.start}); choose another encoding."
+                "The file is not valid {codec} text (byte {byte} at "
+                "offset {position}); choose another encoding.",
+                codec=codec,
+                byte=f"{exc.object[exc.start]:#04x}",
+                position=exc.start,
             ) from exc
     for mark, name in BOMS:
         if data.startswith(mark):
@@ -113,7 +116,9 @@ def decode_subtitle_bytes(data: bytes, encoding: str | None = None) -> tuple[str
                 return data[len(mark) :].decode(name), name, True
             except UnicodeDecodeError as exc:
                 raise SubtitleFileError(
-                    f"The file starts like {name} text but is damaged at byte {exc.start}."
+                    "The file starts like {name} text but is damaged at byte {position}.",
+                    name=name,
+                    position=exc.start,
                 ) from exc
     wide = _utf16_without_bom(data)
     if wide is not None:

@@ -98,12 +98,18 @@ def _sniff_format(text: str, path: Path) -> FileFormat:
         return cast(FileFormat, suffix)
     if "-->" in text:
         return "srt"
-    raise SubtitleFileError(f"{path.name} is not an SRT, WebVTT or ASS subtitle file.")
+    raise SubtitleFileError("{name} is not an SRT, WebVTT or ASS subtitle file.", name=path.name)
 
 
 def _no_cues(path: Path, problems: Sequence[FileProblem]) -> SubtitleFileError:
-    detail = f" (line {problems[0].line}: {problems[0].message})" if problems else ""
-    return SubtitleFileError(f"No subtitle could be read from {path.name}{detail}.")
+    if not problems:
+        return SubtitleFileError("No subtitle could be read from {name}.", name=path.name)
+    return SubtitleFileError(
+        "No subtitle could be read from {name} (line {line}: {problem}).",
+        name=path.name,
+        line=problems[0].line,
+        problem=problems[0].message,
+    )
 
 
 def _read_cues(
@@ -135,7 +141,9 @@ def _read_ass(
     try:
         parsed = pysubs2.SSAFile.from_string(kept, format_=fmt)
     except (ValueError, KeyError, IndexError, TypeError) as exc:
-        raise SubtitleFileError(f"The {fmt.upper()} script could not be read: {exc}.") from exc
+        raise SubtitleFileError(
+            "The {format} script could not be read: {error}.", format=fmt.upper(), error=exc
+        ) from exc
     rows: list[dict[str, Any]] = []
     events: dict[str, pysubs2.SSAEvent] = {}
     extras = []
@@ -168,17 +176,23 @@ def read_subtitles(
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise SubtitleFileError(
-                f"{path.name} is too large ({size // 2**20} MiB) to be subtitles."
+                "{name} is too large ({mib} MiB) to be subtitles.",
+                name=path.name,
+                mib=size // 2**20,
             )
         data = path.read_bytes()
     except OSError as exc:
-        raise SubtitleFileError(f"Cannot open {path}: {exc.strerror or exc}.") from exc
+        raise SubtitleFileError(
+            "Cannot open {path}: {reason}.", path=path, reason=exc.strerror or exc
+        ) from exc
     text, codec, bom = decode_subtitle_bytes(data, encoding)
     crlf = text.count("\r\n")
     newline = "\r\n" if crlf and 2 * crlf >= text.count("\n") else "\n"
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if format is not None and format not in FORMATS:
-        raise SubtitleFileError(f"{format!r} is not a subtitle format Subtitle Studio opens.")
+        raise SubtitleFileError(
+            "{format} is not a subtitle format Subtitle Studio opens.", format=f"{format!r}"
+        )
     fmt = format or _sniff_format(text, path)
     if fmt in ("ass", "ssa"):
         rows, problems, template = _read_ass(text, fmt)
@@ -207,11 +221,14 @@ def _checked_rows(
         try:
             start_ms, end_ms = to_milliseconds(start), to_milliseconds(end)
         except EditError as exc:
-            raise EditError(f"Subtitle {number}: {exc}") from exc
+            raise EditError("Subtitle {number}: {error}", number=number, error=exc) from exc
         if end_ms < start_ms:
             raise EditError(
-                f"Subtitle {number} ends ({format_srt(end)}) before it starts "
-                f"({format_srt(start)}); fix its times before saving."
+                "Subtitle {number} ends ({end}) before it starts "
+                "({start}); fix its times before saving.",
+                number=number,
+                end=format_srt(end),
+                start=format_srt(start),
             )
         out.append((row_id, start_ms, end_ms, text.replace("\r\n", "\n").replace("\r", "\n")))
     return out
@@ -290,10 +307,22 @@ def _encode(
         data = text.encode(codec)
     except UnicodeEncodeError as exc:
         char = exc.object[exc.start]
-        where = next((f" in subtitle {n}" for n, row in enumerate(rows, 1) if char in row[3]), "")
+        number = next((n for n, row in enumerate(rows, 1) if char in row[3]), None)
+        if number is None:
+            raise SubtitleFileError(
+                "The encoding {codec} cannot store {char} (U+{code_point}); "
+                "save the file as UTF-8 instead.",
+                codec=codec,
+                char=f"{char!r}",
+                code_point=f"{ord(char):04X}",
+            ) from exc
         raise SubtitleFileError(
-            f"The encoding {codec} cannot store {char!r} (U+{ord(char):04X}){where}; "
-            "save the file as UTF-8 instead."
+            "The encoding {codec} cannot store {char} (U+{code_point}) in subtitle {number}; "
+            "save the file as UTF-8 instead.",
+            codec=codec,
+            char=f"{char!r}",
+            code_point=f"{ord(char):04X}",
+            number=number,
         ) from exc
     if bom:
         marks = {codec_name(name): mark for mark, name in BOMS}
@@ -318,7 +347,9 @@ def write_subtitles(
     the disk refuses.
     """
     if format not in FORMATS:
-        raise SubtitleFileError(f"{format!r} is not a subtitle format Subtitle Studio saves.")
+        raise SubtitleFileError(
+            "{format} is not a subtitle format Subtitle Studio saves.", format=f"{format!r}"
+        )
     if newline not in ("\n", "\r\n"):
         raise SubtitleFileError("Line ends must be '\\n' or '\\r\\n'.")
     checked = _checked_rows(rows)

@@ -106,7 +106,8 @@ class LineRules:
         ):
             raise SettingsError(
                 "The shortest subtitle duration must be below the longest, "
-                f"and the longest at least {MIN_VISIBLE_S} s."
+                "and the longest at least {seconds} s.",
+                seconds=MIN_VISIBLE_S,
             )
         if self.frame_rate <= 0 or self.min_gap_frames < 0 or self.max_cps <= 0:
             raise SettingsError(
@@ -420,7 +421,7 @@ def split_into_cues(words: Sequence[Word], rules: LineRules = DEFAULT_RULES) -> 
     count = len(words)
     for word in words:
         if not (math.isfinite(word.start) and math.isfinite(word.end)):
-            raise EditError(f"The word {word.text!r} has an impossible time.")
+            raise EditError("The word {text} has an impossible time.", text=f"{word.text!r}")
     texts = [_word_text(w) for w in words]
     sentence = [bool(t) and _ends_sentence(t) for t in texts]
     breaks = [0.0] * (count + 1)
@@ -495,7 +496,12 @@ def enforce_timing(cues: Sequence[Cue], rules: LineRules = DEFAULT_RULES) -> lis
     items: list[tuple[int, int, str]] = []
     for number, cue in enumerate(cues, 1):
         if not (math.isfinite(cue.start) and math.isfinite(cue.end)):
-            raise EditError(f"Subtitle {number} has an impossible time ({cue.start}, {cue.end}).")
+            raise EditError(
+                "Subtitle {number} has an impossible time ({start}, {end}).",
+                number=number,
+                start=cue.start,
+                end=cue.end,
+            )
         text = cue.text.strip()
         if text:
             start = to_milliseconds(max(0.0, cue.start))

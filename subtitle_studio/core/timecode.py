@@ -30,8 +30,8 @@ logger = logging.getLogger(__name__)
 #: number is a typo (a missing colon) rather than a real time.
 MAX_TYPED_SECONDS = 100 * 3600
 
-_EXAMPLE = "type it like 1:02.500 or 00:01:02,500"
-_TOO_LARGE = f"A time over {MAX_TYPED_SECONDS // 3600} hours is not possible"
+#: The largest time in hours, for the message refusing a larger one.
+_MAX_HOURS = MAX_TYPED_SECONDS // 3600
 _MS_PER_S = 1000
 _MS_PER_MIN = 60 * _MS_PER_S
 _MS_PER_HOUR = 60 * _MS_PER_MIN
@@ -58,11 +58,13 @@ def to_milliseconds(seconds: float) -> int:
     try:
         value = float(seconds)
     except (TypeError, ValueError) as exc:
-        raise EditError(f"{seconds!r} is not a time in seconds.") from exc
+        raise EditError("{seconds} is not a time in seconds.", seconds=f"{seconds!r}") from exc
     if not math.isfinite(value):
-        raise EditError(f"A subtitle time must be a finite number of seconds, not {value!r}.")
+        raise EditError(
+            "A subtitle time must be a finite number of seconds, not {value}.", value=f"{value!r}"
+        )
     if value < 0:
-        raise EditError(f"A subtitle time cannot be negative ({value:g} s).")
+        raise EditError("A subtitle time cannot be negative ({value} s).", value=f"{value:g}")
     # str() gives the shortest decimal that round-trips, i.e. what the user typed.
     # The precision covers the largest float (about 1.8e308) so no value can trap.
     with localcontext() as ctx:
@@ -110,10 +112,6 @@ def _shown(text: str) -> str:
     return repr(short)
 
 
-def _fail(text: str, why: str) -> EditError:
-    return EditError(f"{why}: you typed {_shown(text)}; {_EXAMPLE}.")
-
-
 def parse_time(text: str) -> float:
     """Read a typed time and return it in seconds, rounded to the millisecond.
 
@@ -123,34 +121,63 @@ def parse_time(text: str) -> float:
     are refused because the frame rate of the video is not known here.
     """
     if not isinstance(text, str):
-        raise EditError(f"Cannot read {text!r} as a time: {_EXAMPLE}.")
+        raise EditError(
+            "Cannot read {text} as a time: type it like 1:02.500 or 00:01:02,500.", text=f"{text!r}"
+        )
     # NFKC turns full-width digits, colons and stops typed with a CJK input method
     # into their ASCII forms; strip() removes any kind of surrounding space.
     cleaned = unicodedata.normalize("NFKC", text).strip()
     if not cleaned:
-        raise EditError(f"The time is empty: {_EXAMPLE}.")
+        raise EditError("The time is empty: type it like 1:02.500 or 00:01:02,500.")
     if _NEGATIVE_RE.fullmatch(cleaned):
-        raise _fail(text, "A time cannot be negative")
+        raise EditError(
+            "A time cannot be negative: you typed {text}; type it like 1:02.500 or 00:01:02,500.",
+            text=_shown(text),
+        )
     if _FRAMES_RE.fullmatch(cleaned):
-        raise _fail(text, "Frame counts are not supported")
+        raise EditError(
+            "Frame counts are not supported: you typed {text}; "
+            "type it like 1:02.500 or 00:01:02,500.",
+            text=_shown(text),
+        )
     match = _TIME_RE.fullmatch(cleaned)
     if match is None:
-        raise _fail(text, "That is not a time")
+        raise EditError(
+            "That is not a time: you typed {text}; type it like 1:02.500 or 00:01:02,500.",
+            text=_shown(text),
+        )
     h, m, s, f = match.group("h", "m", "s", "f")
     if any(len(part) > _MAX_FIELD_DIGITS for part in (h, m, s) if part):
-        raise _fail(text, _TOO_LARGE)
+        raise EditError(
+            "A time over {hours} hours is not possible: you typed {text}; "
+            "type it like 1:02.500 or 00:01:02,500.",
+            hours=_MAX_HOURS,
+            text=_shown(text),
+        )
     hours = int(h) if h else 0
     minutes = int(m) if m else 0
     seconds = int(s)
     if m is not None and seconds >= 60:
-        raise _fail(text, "Seconds must be below 60")
+        raise EditError(
+            "Seconds must be below 60: you typed {text}; type it like 1:02.500 or 00:01:02,500.",
+            text=_shown(text),
+        )
     if h is not None and minutes >= 60:
-        raise _fail(text, "Minutes must be below 60 when hours are given")
+        raise EditError(
+            "Minutes must be below 60 when hours are given: you typed {text}; "
+            "type it like 1:02.500 or 00:01:02,500.",
+            text=_shown(text),
+        )
     # Round the fraction to milliseconds in integers: four digits are enough to
     # decide half-up, and the rest of a pasted 30-digit fraction is ignored.
     tenths_of_ms = int((f or "0")[:4].ljust(4, "0"))
     millis = (tenths_of_ms + 5) // 10
     total = hours * _MS_PER_HOUR + minutes * _MS_PER_MIN + seconds * _MS_PER_S + millis
     if total > MAX_TYPED_SECONDS * _MS_PER_S:
-        raise _fail(text, _TOO_LARGE)
+        raise EditError(
+            "A time over {hours} hours is not possible: you typed {text}; "
+            "type it like 1:02.500 or 00:01:02,500.",
+            hours=_MAX_HOURS,
+            text=_shown(text),
+        )
     return total / _MS_PER_S

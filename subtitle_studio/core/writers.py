@@ -55,11 +55,14 @@ def _checked(cues: Sequence[Cue]) -> list[tuple[int, int, list[str]]]:
         try:
             start, end = to_milliseconds(cue.start), to_milliseconds(cue.end)
         except EditError as exc:
-            raise EditError(f"Subtitle {number}: {exc}") from exc
+            raise EditError("Subtitle {number}: {error}", number=number, error=exc) from exc
         if cue.end < cue.start:
             raise EditError(
-                f"Subtitle {number} ends ({format_srt(cue.end)}) before it starts "
-                f"({format_srt(cue.start)}); fix its times before exporting."
+                "Subtitle {number} ends ({end}) before it starts "
+                "({start}); fix its times before exporting.",
+                number=number,
+                end=format_srt(cue.end),
+                start=format_srt(cue.start),
             )
         lines = _lines(cue.text)
         if lines:
@@ -124,7 +127,9 @@ def _normalise_format(fmt: str) -> str:
     key = str(fmt).strip().lower().lstrip(".")
     if key not in _RENDERERS:
         raise SettingsError(
-            f"Unknown subtitle format {fmt!r}; choose one of: {', '.join(FORMATS)}."
+            "Unknown subtitle format {fmt}; choose one of: {formats}.",
+            fmt=f"{fmt!r}",
+            formats=", ".join(FORMATS),
         )
     return key
 
@@ -150,7 +155,9 @@ def write_subtitles(
     data = render(cues, fmt, language=language).encode("utf-8")
     folder = path.parent
     if not folder.is_dir():
-        raise StorageError(f"The folder {folder} does not exist; choose another place to save.")
+        raise StorageError(
+            "The folder {folder} does not exist; choose another place to save.", folder=folder
+        )
     # Only the start of the name: a name near the file system's 255-byte limit, valid
     # itself, would be too long with the temporary prefix and suffix around it.
     temp = folder / f".{path.name[:40]}.{secrets.token_hex(4)}.tmp"

@@ -44,19 +44,21 @@ class MediaInfo:
 def _check_readable(path: Path) -> None:
     name = path.name
     if not path.exists():
-        raise MediaError(f"{path} was not found.")
+        raise MediaError("{path} was not found.", path=path)
     if path.is_dir():
-        raise MediaError(f"{path} is a folder, not a media file.")
+        raise MediaError("{path} is a folder, not a media file.", path=path)
     if not os.access(path, os.R_OK):
-        raise MediaError(f"{name} cannot be read: permission denied.")
+        raise MediaError("{name} cannot be read: permission denied.", name=name)
     try:
         size = path.stat().st_size
         with open(path, "rb") as handle:
             handle.read(1)
     except OSError as exc:
-        raise MediaError(f"{name} cannot be read: {exc.strerror or exc}.") from exc
+        raise MediaError(
+            "{name} cannot be read: {reason}.", name=name, reason=exc.strerror or exc
+        ) from exc
     if size == 0:
-        raise MediaError(f"{name} is empty (0 bytes); it holds no audio to transcribe.")
+        raise MediaError("{name} is empty (0 bytes); it holds no audio to transcribe.", name=name)
 
 
 #: How common media containers begin, to tell a damaged media file from a non-media one.
@@ -79,17 +81,20 @@ def _open(path: Path) -> av.container.InputContainer:
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
         if _looks_like_media(path):
             raise MediaError(
-                f"{path.name} looks like a media file but is damaged or incomplete "
-                "(was the download or copy cut off?)."
+                "{name} looks like a media file but is damaged or incomplete "
+                "(was the download or copy cut off?).",
+                name=path.name,
             ) from exc
-        raise MediaError(f"{path.name} is not a media file Subtitle Studio can read.") from exc
+        raise MediaError(
+            "{name} is not a media file Subtitle Studio can read.", name=path.name
+        ) from exc
 
 
 def _choose_audio_stream(container: av.container.InputContainer, name: str) -> av.audio.AudioStream:
     """The stream a viewer most likely means: the default one, then the best quality."""
     streams = [s for s in container.streams.audio if (s.codec_context.sample_rate or 0) > 0]
     if not streams:
-        raise MediaError(f"{name} has no audio track, so there is nothing to transcribe.")
+        raise MediaError("{name} has no audio track, so there is nothing to transcribe.", name=name)
 
     def rank(stream: av.audio.AudioStream) -> tuple[int, int, int, int]:
         default = int(bool(stream.disposition & av.stream.Disposition.default))
@@ -165,7 +170,9 @@ def extract(
                     log.warning("skipping a damaged packet in %s: %s", path.name, exc)
                     if bad > MAX_BAD_PACKETS:
                         raise MediaError(
-                            f"{path.name} is too damaged to decode ({bad} unreadable pieces)."
+                            "{name} is too damaged to decode ({bad} unreadable pieces).",
+                            name=path.name,
+                            bad=bad,
                         ) from exc
                     continue
                 for frame in frames:
@@ -182,7 +189,9 @@ def extract(
                 writer.write_pcm16(out.to_ndarray().reshape(-1))
         except av.error.FFmpegError as exc:
             writer.abort()
-            raise MediaError(f"{path.name} could not be decoded: {exc}.") from exc
+            raise MediaError(
+                "{name} could not be decoded: {error}.", name=path.name, error=exc
+            ) from exc
         except BaseException:
             writer.abort()
             raise
@@ -190,7 +199,7 @@ def extract(
         if writer.samples == 0:
             writer.abort()
             raise MediaError(
-                f"{path.name} has an audio track but no audio could be decoded from it."
+                "{name} has an audio track but no audio could be decoded from it.", name=path.name
             )
         if (
             info.duration_s
@@ -199,8 +208,11 @@ def extract(
         ):
             writer.abort()
             raise MediaError(
-                f"{path.name} appears to be truncated: only {decoded:.1f} s of its "
-                f"{info.duration_s:.1f} s could be decoded. Download or copy it again."
+                "{name} appears to be truncated: only {decoded} s of its "
+                "{duration} s could be decoded. Download or copy it again.",
+                name=path.name,
+                decoded=f"{decoded:.1f}",
+                duration=f"{info.duration_s:.1f}",
             )
         stored = writer.commit()
         if on_progress:

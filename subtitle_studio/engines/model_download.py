@@ -126,8 +126,11 @@ class HubFetcher:
             size = lfs.size if lfs is not None else sibling.size
             if size is None:
                 raise ModelError(
-                    f"The server at {self.endpoint} did not give the size of "
-                    f"{sibling.rfilename} in {entry.repo}; it may not be a Hugging Face mirror."
+                    "The server at {endpoint} did not give the size of "
+                    "{file_name} in {repo}; it may not be a Hugging Face mirror.",
+                    endpoint=self.endpoint,
+                    file_name=sibling.rfilename,
+                    repo=entry.repo,
                 )
             files.append(
                 RemoteFile(
@@ -142,7 +145,9 @@ class HubFetcher:
             )
         if not files:
             raise ModelError(
-                f"{entry.repo} on {self.endpoint} has none of the files a model needs."
+                "{repo} on {endpoint} has none of the files a model needs.",
+                repo=entry.repo,
+                endpoint=self.endpoint,
             )
         return DownloadPlan(entry.model_id, revision, tuple(files))
 
@@ -155,7 +160,7 @@ class HubFetcher:
         except Exception as exc:  # noqa: BLE001
             raise self._network_error(exc, entry.checkpoint) from exc
         if not meta.size:
-            raise ModelError(f"The server did not give the size of {url}.")
+            raise ModelError("The server did not give the size of {url}.", url=url)
         return DownloadPlan(entry.model_id, "", (RemoteFile(entry.checkpoint, meta.size, url),))
 
     # ------------------------------------------------------------ fetch
@@ -234,20 +239,40 @@ class HubFetcher:
         host = urlsplit(self.endpoint).netloc or self.endpoint
         status = _status_code(exc)
         if status == 404:
-            return ModelError(f"{what} was not found on {host}. Check the mirror address.")
+            return ModelError(
+                "{what} was not found on {host}. Check the mirror address.", what=what, host=host
+            )
         if status in (401, 403):
             return ModelError(
-                f"{host} refused {what} (HTTP {status}). The mirror or proxy may block it."
+                "{host} refused {what} (HTTP {status}). The mirror or proxy may block it.",
+                host=host,
+                what=what,
+                status=status,
             )
         if status is not None:
-            return ModelError(f"{host} answered HTTP {status} for {what}. Try again later.")
-        proxy = {"manual": f" through the proxy {self.network.proxy_url}", "none": ""}.get(
-            self.network.proxy_mode, ""
-        )
+            return ModelError(
+                "{host} answered HTTP {status} for {what}. Try again later.",
+                host=host,
+                status=status,
+                what=what,
+            )
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if self.network.proxy_mode == "manual":
+            return ModelError(
+                "Could not download {what} from {host} through the proxy {proxy}: {detail}. "
+                "Check the network, the mirror and proxy in Settings, "
+                "then download again to resume.",
+                what=what,
+                host=host,
+                proxy=self.network.proxy_url,
+                detail=detail,
+            )
         return ModelError(
-            f"Could not download {what} from {host}{proxy}: {detail}. Check the network, "
-            "the mirror and proxy in Settings, then download again to resume."
+            "Could not download {what} from {host}: {detail}. Check the network, "
+            "the mirror and proxy in Settings, then download again to resume.",
+            what=what,
+            host=host,
+            detail=detail,
         )
 
 

@@ -132,8 +132,9 @@ def resolve_whisper_model(
     if setting != "auto" and (folder.is_dir() or "/" in setting or "\\" in setting):
         if not _is_whisper_folder(folder):
             raise ModelError(
-                f"{folder} is not a faster-whisper model folder "
-                "(it needs model.bin and config.json)."
+                "{folder} is not a faster-whisper model folder "
+                "(it needs model.bin and config.json).",
+                folder=folder,
             )
         return ResolvedModel(folder.name, folder, "folder")
     if setting == "auto":
@@ -146,19 +147,30 @@ def resolve_whisper_model(
         )
     if setting not in WHISPER_MODELS:
         raise ModelError(
-            f"'{setting}' is not a known model. Known models: {', '.join(WHISPER_MODELS)}; "
-            "or pass a folder holding a faster-whisper model."
+            "'{setting}' is not a known model. Known models: {whisper_models}; "
+            "or pass a folder holding a faster-whisper model.",
+            setting=setting,
+            whisper_models=", ".join(WHISPER_MODELS),
         )
     resolved = find_whisper_model(setting, home)
     if resolved is None:
         present = ", ".join(m.name for m in available_whisper_models(home)) or "none"
         entry = find_entry(WHISPER_CATALOG, setting)
         state = ModelStore(home).inspect(entry).state if entry is not None else MISSING
-        what = "is only partly downloaded" if state != MISSING else "is not on this computer"
+        if state != MISSING:
+            raise ModelError(
+                "The model '{setting}' is only partly downloaded (ready: {present}). Get it with: "
+                "subtitle-studio models download {setting} — or import a folder with "
+                "subtitle-studio models import FOLDER --name {setting}, or pass --model PATH.",
+                setting=setting,
+                present=present,
+            )
         raise ModelError(
-            f"The model '{setting}' {what} (ready: {present}). Get it with: "
-            f"subtitle-studio models download {setting} — or import a folder with "
-            f"subtitle-studio models import FOLDER --name {setting}, or pass --model PATH."
+            "The model '{setting}' is not on this computer (ready: {present}). Get it with: "
+            "subtitle-studio models download {setting} — or import a folder with "
+            "subtitle-studio models import FOLDER --name {setting}, or pass --model PATH.",
+            setting=setting,
+            present=present,
         )
     return resolved
 
@@ -183,13 +195,16 @@ def resolve_align_model(setting: str, language: str, *, home: Path | None = None
     folder = Path(setting).expanduser()
     if folder.is_dir() or "/" in setting and folder.exists():
         if not (folder / "config.json").is_file():
-            raise ModelError(f"{folder} is not an alignment model folder (no config.json).")
+            raise ModelError(
+                "{folder} is not an alignment model folder (no config.json).", folder=folder
+            )
         return str(folder)
     if _cached_snapshot(setting, "config.json") is not None:
         return setting
     raise ModelError(
-        f"The alignment model '{setting}' is not on this computer. Pass a folder holding a "
-        "wav2vec2 model, or use --align-model none to align with word timestamps."
+        "The alignment model '{setting}' is not on this computer. Pass a folder holding a "
+        "wav2vec2 model, or use --align-model none to align with word timestamps.",
+        setting=setting,
     )
 
 

@@ -77,8 +77,9 @@ def ensure_punkt_tab(data_dir: Path, language: str = DEFAULT_LANGUAGE) -> Path:
         found = _find_loadable(lang)
         if found is None:
             raise ModelError(
-                f"The sentence-splitter data written to {folder} cannot be read back by NLTK; "
-                "delete that folder and try again."
+                "The sentence-splitter data written to {folder} cannot be read back by NLTK; "
+                "delete that folder and try again.",
+                folder=folder,
             )
         return found
 
@@ -129,7 +130,9 @@ def _prepare_root(data_dir: Path) -> Path:
         _make_private(root)
     except OSError as exc:
         raise ModelError(
-            f"Cannot prepare the sentence-splitter data folder {data_dir}: {exc.strerror or exc}."
+            "Cannot prepare the sentence-splitter data folder {data_dir}: {reason}.",
+            data_dir=data_dir,
+            reason=exc.strerror or exc,
         ) from exc
     return root
 
@@ -143,8 +146,9 @@ def _make_private(folder: Path) -> None:
         return
     if st.st_uid != os.getuid():
         raise ModelError(
-            f"The folder {folder} is writable by other accounts, so NLTK refuses to read "
-            "sentence-splitter data from it; choose a private folder."
+            "The folder {folder} is writable by other accounts, so NLTK refuses to read "
+            "sentence-splitter data from it; choose a private folder.",
+            folder=folder,
         )
     log.info("Making %s private (chmod go-w) so NLTK will read data from it.", folder)
     folder.chmod(stat.S_IMODE(st.st_mode) & ~(stat.S_IWGRP | stat.S_IWOTH))
@@ -227,7 +231,10 @@ def _write_model(root: Path, lang: str) -> Path:
     except (OSError, ValueError) as exc:
         # PermissionError from NLTK's sandbox lands here too, with its own reason.
         raise ModelError(
-            f"Cannot write the {lang} sentence-splitter data into {parent}: {_first_line(exc)}"
+            "Cannot write the {lang} sentence-splitter data into {parent}: {error}",
+            lang=lang,
+            parent=parent,
+            error=_first_line(exc),
         ) from exc
     finally:
         if partial is not None and partial.exists():

@@ -71,8 +71,11 @@ class WhisperTranscriber:
             )
         except Exception as exc:  # ctranslate2 raises RuntimeError/ValueError variants
             raise ModelError(
-                f"The transcription model '{model_name}' could not be loaded on {self.device} "
-                f"({exc}). Choose another model, device or compute type."
+                "The transcription model '{model_name}' could not be loaded on {device} "
+                "({error}). Choose another model, device or compute type.",
+                model_name=model_name,
+                device=self.device,
+                error=exc,
             ) from exc
         self.is_multilingual = bool(self._model.model.is_multilingual)
         log.info(
@@ -98,8 +101,10 @@ class WhisperTranscriber:
         """Transcribe one chunk; row ids are ``<segment_index>_<n>`` and times are global."""
         if not self.is_multilingual and language not in (None, "en"):
             raise TranscriptionError(
-                f"The model '{self.model_name}' only knows English but the job's language is "
-                f"'{language}'. Choose a multilingual model (one without '.en')."
+                "The model '{model_name}' only knows English but the job's language is "
+                "'{language}'. Choose a multilingual model (one without '.en').",
+                model_name=self.model_name,
+                language=language,
             )
         try:
             segments, info = self._model.transcribe(
@@ -138,7 +143,9 @@ class WhisperTranscriber:
             raise
         except RuntimeError as exc:
             raise TranscriptionError(
-                f"Transcription failed on chunk {segment_index}: {exc}"
+                "Transcription failed on chunk {segment_index}: {error}",
+                segment_index=segment_index,
+                error=exc,
             ) from exc
         return ChunkTranscript(
             language=str(info.language),

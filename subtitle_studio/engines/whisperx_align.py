@@ -99,9 +99,9 @@ class WhisperXAligner:
         self._data_dir = Path(data_dir)
         self._lock = threading.Lock()
         self._probe = _CancelProbe()
-        what = f'the alignment model "{model_ref}" for language "{language}"'
+        what = f'the alignment model "{model_ref}" for language "{language}"'  # for the log
 
-        model_name, is_folder = self._check_local_folder(str(model_ref), what)
+        model_name, is_folder = self._check_local_folder(str(model_ref), language)
         try:
             import torch
             import whisperx
@@ -109,8 +109,11 @@ class WhisperXAligner:
             from whisperx.utils import PUNKT_LANGUAGES
         except ImportError as exc:
             raise ModelError(
-                f"Cannot load {what}: whisperX is not installed properly ({exc}). "
-                "Reinstall Subtitle Studio."
+                'Cannot load the alignment model "{model}" for language "{language}": '
+                "whisperX is not installed properly ({error}). Reinstall Subtitle Studio.",
+                model=model_ref,
+                language=language,
+                error=exc,
             ) from exc
         _route_whisperx_logging()
         self._alignment = alignment
@@ -127,14 +130,18 @@ class WhisperXAligner:
             raise
         except Exception as exc:  # NLTK's sandbox refusing a path, and the like
             raise ModelError(
-                f"Cannot prepare the sentence splitter for {what}: {_reason(exc)}."
+                "Cannot prepare the sentence splitter for the alignment model "
+                '"{model}" for language "{language}": {reason}.',
+                model=model_ref,
+                language=language,
+                reason=_reason(exc),
             ) from exc
         if folder.name != self._punkt_language:
             log.info("No %s sentence splitter; splitting sentences as English", language)
             self._punkt_language = folder.name
 
         if not is_folder:
-            self._refuse_undownloaded_torchaudio_bundle(model_name, cache_dir, what, torch)
+            self._refuse_undownloaded_torchaudio_bundle(model_name, cache_dir, language, torch)
         try:
             model, metadata = whisperx.load_align_model(
                 language,
@@ -145,13 +152,22 @@ class WhisperXAligner:
             )
         except Exception as exc:  # any failure means "this model cannot be used"
             if is_folder:
-                problem = f"the folder does not hold a usable wav2vec2 CTC model ({_cause(exc)})"
-                advice = "Import the model again, or choose another alignment model."
-            else:
-                log.info("Loading %s from the cache failed: %s", model_name, _cause(exc))
-                problem = "it is not in the local model cache"
-                advice = "Download it with the model manager, or import it from a folder."
-            raise ModelError(f"Cannot load {what}: {problem}. {advice}") from exc
+                raise ModelError(
+                    'Cannot load the alignment model "{model}" for language "{language}": '
+                    "the folder does not hold a usable wav2vec2 CTC model ({error}). "
+                    "Import the model again, or choose another alignment model.",
+                    model=model_ref,
+                    language=language,
+                    error=_cause(exc),
+                ) from exc
+            log.info("Loading %s from the cache failed: %s", model_name, _cause(exc))
+            raise ModelError(
+                'Cannot load the alignment model "{model}" for language "{language}": '
+                "it is not in the local model cache. "
+                "Download it with the model manager, or import it from a folder.",
+                model=model_ref,
+                language=language,
+            ) from exc
         if self._punkt_language != PUNKT_LANGUAGES.get(language, "english"):
             # whisperX picks the sentence splitter from this key; English is the only
             # one guaranteed to be on disk. It also decides word splitting, which only
@@ -165,7 +181,7 @@ class WhisperXAligner:
     # ------------------------------------------------------------------ loading
 
     @staticmethod
-    def _check_local_folder(model_ref: str, what: str) -> tuple[str, bool]:
+    def _check_local_folder(model_ref: str, language: str) -> tuple[str, bool]:
         """Refuse a missing or incomplete model folder before whisperX prints errors.
 
         Returns the name to hand to whisperX and whether it is a local folder.
@@ -180,27 +196,38 @@ class WhisperXAligner:
         if not path.exists():
             if looks_like_path:
                 raise ModelError(
-                    f"Cannot load {what}: the folder {path} does not exist. "
-                    "Choose the folder again or import the model."
+                    'Cannot load the alignment model "{model}" for language "{language}": '
+                    "the folder {path} does not exist. "
+                    "Choose the folder again or import the model.",
+                    model=model_ref,
+                    language=language,
+                    path=path,
                 )
             return model_ref, False  # a hub id, looked up in the local cache only
         if not path.is_dir():
             raise ModelError(
-                f"Cannot load {what}: {path} is a file, not a model folder. "
-                "Choose the folder that holds config.json."
+                'Cannot load the alignment model "{model}" for language "{language}": '
+                "{path} is a file, not a model folder. Choose the folder that holds config.json.",
+                model=model_ref,
+                language=language,
+                path=path,
             )
         needed = ("config.json", "preprocessor_config.json")
         missing = [name for name in needed if not (path / name).is_file()]
         if missing:
             raise ModelError(
-                f"Cannot load {what}: the folder {path} is incomplete "
-                f"(no {', '.join(missing)}). Import the model again."
+                'Cannot load the alignment model "{model}" for language "{language}": '
+                "the folder {path} is incomplete (no {missing}). Import the model again.",
+                model=model_ref,
+                language=language,
+                path=path,
+                missing=", ".join(missing),
             )
         return str(path), True
 
     @staticmethod
     def _refuse_undownloaded_torchaudio_bundle(
-        model_name: str, cache_dir: Path | None, what: str, torch: Any
+        model_name: str, cache_dir: Path | None, language: str, torch: Any
     ) -> None:
         """Stop whisperX from downloading one of torchaudio's built-in models.
 
@@ -219,8 +246,13 @@ class WhisperXAligner:
         folder = cache_dir if cache_dir is not None else Path(torch.hub.get_dir()) / "checkpoints"
         if not (Path(folder) / file_name).is_file():
             raise ModelError(
-                f"Cannot load {what}: it has not been downloaded ({file_name} is not in "
-                f"{folder}). Download it with the model manager, or import a model folder."
+                'Cannot load the alignment model "{model}" for language "{language}": '
+                "it has not been downloaded ({file_name} is not in {folder}). "
+                "Download it with the model manager, or import a model folder.",
+                model=model_name,
+                language=language,
+                file_name=file_name,
+                folder=folder,
             )
 
     @staticmethod
@@ -305,8 +337,11 @@ class WhisperXAligner:
                 self._probe.check = None
             if failures and failures == len(rows):
                 raise AlignmentError(
-                    f"Alignment with {self.model_name} failed on every line of the chunk at "
-                    f"{offset:.1f} s: {_reason(last_error)}"
+                    "Alignment with {model_name} failed on every line of the chunk at "
+                    "{offset} s: {reason}",
+                    model_name=self.model_name,
+                    offset=f"{offset:.1f}",
+                    reason=_reason(last_error),
                 ) from last_error
             return pieces
 
@@ -489,8 +524,9 @@ def _check_row(row: dict) -> None:
         _row_times(row)
     except (KeyError, TypeError, ValueError) as exc:
         raise AlignmentError(
-            f"Cannot align the line {row.get('id', '?') if isinstance(row, dict) else row!r}: "
-            f"it has no valid id, start and end ({_reason(exc)})."
+            "Cannot align the line {row}: it has no valid id, start and end ({reason}).",
+            row=f"{row.get('id', '?') if isinstance(row, dict) else row!r}",
+            reason=_reason(exc),
         ) from exc
 
 
