@@ -10,7 +10,7 @@ row it came from; extra rows get the next free ``<segment_index>_<n>``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -141,10 +141,16 @@ def build_rows(
     return rows
 
 
-def snap_rows(rows: list[dict[str, Any]], edges: SpeechEdges) -> None:
-    """Move each row's start/end to the speech onset/offset near its first/last word."""
+def snap_rows(
+    rows: list[dict[str, Any]], edges: SpeechEdges, *, only: Collection[str] | None = None
+) -> None:
+    """Move each row's start/end to the speech onset/offset near its first/last word
+    (only the rows whose ids are in ``only``, when given)."""
     prev_end = 0.0
     for i, row in enumerate(rows):
+        if only is not None and row["id"] not in only:
+            prev_end = row["end"]
+            continue
         next_start = rows[i + 1]["start"] if i + 1 < len(rows) else float("inf")
         start = edges.snap_start(row["start"], prev_end, row["end"])
         end = edges.snap_end(row["end"], start, next_start)
@@ -199,7 +205,9 @@ class AlignedDoc:
             return None
         except (OSError, ValueError) as exc:
             raise CheckpointError(
-                f"{where} is corrupt ({exc}); the job will be aligned again."
+                "{where} is corrupt ({error}); the job will be aligned again.",
+                where=where,
+                error=exc,
             ) from exc
         try:
             if data["job_id"] != job_id:
@@ -217,7 +225,9 @@ class AlignedDoc:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise CheckpointError(
-                f"{where} is corrupt ({exc}); the job will be aligned again."
+                "{where} is corrupt ({error}); the job will be aligned again.",
+                where=where,
+                error=exc,
             ) from exc
 
 

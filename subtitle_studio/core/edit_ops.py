@@ -16,14 +16,14 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 from subtitle_studio.core.document import Row, RowState, SubtitleDocument
 from subtitle_studio.core.subtitle_rules import DEFAULT_RULES
 from subtitle_studio.core.timecode import format_display, to_milliseconds
-from subtitle_studio.errors import EditError
+from subtitle_studio.errors import EditError, translatable
 
 #: A new row fills the gap it goes into, up to this long.
 NEW_ROW_S = 2.0
@@ -40,7 +40,12 @@ class Change:
 
     before: tuple[RowState, ...]
     after: tuple[RowState, ...]
+    #: What the step did, in English (undo menu, status bar): ``template`` filled in.
     label: str
+    #: ``label`` as a template marked ``translatable`` and its parameters, so the window
+    #: can show it in its own language.
+    template: str = ""
+    params: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def row_ids(self) -> tuple[str, ...]:
@@ -131,7 +136,7 @@ def _positions(document: SubtitleDocument, row_ids: Iterable[str]) -> list[int]:
     for row_id in row_ids:
         position = document.position(row_id)
         if position is None:
-            raise EditError(f"There is no subtitle {row_id}.")
+            raise EditError("There is no subtitle {row_id}.", row_id=row_id)
         positions.add(position)
     return sorted(positions)
 
@@ -140,12 +145,21 @@ def _states(document: SubtitleDocument, row_ids: Iterable[str]) -> tuple[RowStat
     return tuple(document.state_of(row_id) for row_id in row_ids)
 
 
-def _numbers(positions: Sequence[int]) -> str:
+def _change(
+    before: tuple[RowState, ...], after: tuple[RowState, ...], template: str, **params: object
+) -> Change:
+    """A ``Change`` labelled by ``template`` (a ``translatable`` literal) and ``params``."""
+    texts = {name: str(value) for name, value in params.items()}
+    return Change(before, after, template.format(**texts), template, texts)
+
+
+def _which(positions: Sequence[int], one: str, run: str, many: str) -> tuple[str, dict[str, int]]:
+    """The template for one row, a run of rows or scattered rows, and its numbers."""
     if len(positions) == 1:
-        return f"subtitle {positions[0] + 1}"
+        return one, {"number": positions[0] + 1}
     if positions[-1] - positions[0] + 1 == len(positions):
-        return f"subtitles {positions[0] + 1}–{positions[-1] + 1}"
-    return f"{len(positions)} subtitles"
+        return run, {"first": positions[0] + 1, "last": positions[-1] + 1}
+    return many, {"count": len(positions)}
 
 
 # -- rows: insert, delete, split, merge ------------------------------------------------------
@@ -178,8 +192,9 @@ def insert_row(
             start = _ms(start)
             if start >= end:
                 raise EditError(
-                    f"There is no time before subtitle {position + 1} for a new one; "
-                    "add it after instead."
+                    "There is no time before subtitle {number} for a new one; "
+                    "add it after instead.",
+                    number=position + 1,
                 )
         else:
             start = row.end
@@ -189,8 +204,12 @@ def insert_row(
                 end = start + NEW_ROW_S
             end = _ms(end)
     new = document.insert(start, end, text)
-    label = f"Add subtitle at {format_display(start)}"
-    return Change((_absent(new.id),), (document.state_of(new.id),), label)
+    return _change(
+        (_absent(new.id),),
+        (document.state_of(new.id),),
+        translatable("Add subtitle at {time}"),
+        time=format_display(start),
+    )
 
 
 def delete_rows(document: SubtitleDocument, row_ids: Iterable[str]) -> Change:
@@ -202,7 +221,13 @@ def delete_rows(document: SubtitleDocument, row_ids: Iterable[str]) -> Change:
     before = _states(document, ids)
     for row_id in reversed(ids):  # from the bottom: nothing below has to be renumbered
         document.delete(row_id)
-    return Change(before, _states(document, ids), f"Delete {_numbers(positions)}")
+    template, numbers = _which(
+        positions,
+        translatable("Delete subtitle {number}"),
+        translatable("Delete subtitles {first}–{last}"),
+        translatable("Delete {count} subtitles"),
+    )
+    return _change(before, _states(document, ids), template, **numbers)
 
 
 def _weight(text: str) -> int:
@@ -234,12 +259,17 @@ def split_row(
         if start_ms < first_end and second_start < end_ms:
             break
     else:
-        raise EditError(f"Subtitle {position + 1} is too short to split.")
+        raise EditError("Subtitle {number} is too short to split.", number=position + 1)
     before = document.state_of(row_id)
     document.edit(row_id, text=left, end=first_end / 1000)
     new = document.insert(second_start / 1000, row.end, right)
     after = (document.state_of(row_id), document.state_of(new.id))
-    return Change((before, _absent(new.id)), after, f"Split subtitle {position + 1}")
+    return _change(
+        (before, _absent(new.id)),
+        after,
+        translatable("Split subtitle {number}"),
+        number=position + 1,
+    )
 
 
 def join_rows(document: SubtitleDocument, row_ids: Iterable[str]) -> Change:
@@ -258,7 +288,13 @@ def join_rows(document: SubtitleDocument, row_ids: Iterable[str]) -> Change:
     document.edit(ids[0], text=text, end=end)
     for row_id in reversed(ids[1:]):
         document.delete(row_id)
-    return Change(before, _states(document, ids), f"Merge {_numbers(positions)}")
+    template, numbers = _which(
+        positions,
+        translatable("Merge subtitle {number}"),
+        translatable("Merge subtitles {first}–{last}"),
+        translatable("Merge {count} subtitles"),
+    )
+    return _change(before, _states(document, ids), template, **numbers)
 
 
 # -- times ----------------------------------------------------------------------------------
@@ -268,32 +304,45 @@ def shift_rows(
     """Move rows (all when ``row_ids`` is ``None``) by ``offset`` seconds, refusing a
     shift that would put a subtitle before the start of the video."""
     if not isinstance(offset, (int, float)) or not math.isfinite(offset):
-        raise EditError(f"{offset!r} is not a number of seconds.")
+        raise EditError("{offset} is not a number of seconds.", offset=f"{offset!r}")
     positions = list(range(len(document))) if row_ids is None else _positions(document, row_ids)
     rows = [document.rows[p] for p in positions]
-    label = f"Shift {_numbers(positions) if row_ids is not None else 'all subtitles'}"
-    label += f" by {offset:+.3f} s"
+    template, numbers = (
+        (translatable("Shift all subtitles by {offset} s"), {})
+        if row_ids is None
+        else _which(
+            positions,
+            translatable("Shift subtitle {number} by {offset} s"),
+            translatable("Shift subtitles {first}–{last} by {offset} s"),
+            translatable("Shift {count} subtitles by {offset} s"),
+        )
+    )
+    label = {"offset": f"{offset:+.3f}", **numbers}
     if not rows or _ms(abs(offset)) == 0:
-        return Change((), (), label)
+        return _change((), (), template, **label)
     first = min(rows, key=lambda r: r.start)
     if first.start + offset < -_HALF_MS:
         number = document.position(first.id)
         raise EditError(
-            f"Shifting by {offset:+.3f} s would move subtitle {(number or 0) + 1} "
-            f"(at {format_display(first.start)}) before the start of the video; "
-            f"move them back by at most {first.start:.3f} s."
+            "Shifting by {offset} s would move subtitle {number} "
+            "(at {start}) before the start of the video; "
+            "move them back by at most {limit} s.",
+            offset=f"{offset:+.3f}",
+            number=(number or 0) + 1,
+            start=format_display(first.start),
+            limit=f"{first.start:.3f}",
         )
     for r in rows:
         if r.end <= r.start:  # only a file can bring such a row; its times cannot be edited
             raise EditError(
-                f"Subtitle {(document.position(r.id) or 0) + 1} ends before it starts; "
-                "set its end first, then shift."
+                "Subtitle {number} ends before it starts; set its end first, then shift.",
+                number=(document.position(r.id) or 0) + 1,
             )
     times = {r.id: (_ms(max(0.0, r.start + offset)), _ms(r.end + offset)) for r in rows}
     ids = [r.id for r in rows]
     before = _states(document, ids)
     document.edit_times(times)
-    return Change(before, _states(document, ids), label)
+    return _change(before, _states(document, ids), template, **label)
 
 
 def set_row_time(
@@ -301,27 +350,36 @@ def set_row_time(
 ) -> Change:
     """Set a row's start or end to ``position`` (the playhead), in milliseconds."""
     if which not in ("start", "end"):
-        raise EditError(f"{which!r} is neither the start nor the end.")
+        raise EditError("{which} is neither the start nor the end.", which=f"{which!r}")
     number = _positions(document, [row_id])[0] + 1
     row = document.rows[number - 1]
     time = _ms(position)  # EditError for a negative or impossible time
     if which == "start" and time >= row.end:
         raise EditError(
-            f"Subtitle {number} would start ({format_display(time)}) after it ends "
-            f"({format_display(row.end)}); set its end first."
+            "Subtitle {number} would start ({time}) after it ends ({end}); set its end first.",
+            number=number,
+            time=format_display(time),
+            end=format_display(row.end),
         )
     if which == "end" and time <= row.start:
         raise EditError(
-            f"Subtitle {number} would end ({format_display(time)}) before it starts "
-            f"({format_display(row.start)}); set its start first."
+            "Subtitle {number} would end ({time}) before it starts ({start}); set its start first.",
+            number=number,
+            time=format_display(time),
+            start=format_display(row.start),
         )
     before = document.state_of(row_id)
     if which == "start":
         document.edit(row_id, start=time)
     else:
         document.edit(row_id, end=time)
-    label = f"Set the {which} of subtitle {number} to {format_display(time)}"
-    return Change((before,), (document.state_of(row_id),), label)
+    template = (
+        translatable("Set the start of subtitle {number} to {time}")
+        if which == "start"
+        else translatable("Set the end of subtitle {number} to {time}")
+    )
+    after = (document.state_of(row_id),)
+    return _change((before,), after, template, number=number, time=format_display(time))
 
 
 def row_at_time(rows: Sequence[Row], seconds: float) -> int | None:
@@ -353,9 +411,17 @@ class FindQuery:
         try:
             return re.compile(body, 0 if self.case_sensitive else re.IGNORECASE)
         except re.error as exc:
-            where = f" at position {exc.pos + 1}" if exc.pos is not None else ""
+            if exc.pos is None:
+                raise EditError(
+                    "{text} is not a valid regular expression: {error}.",
+                    text=f"{self.text!r}",
+                    error=exc.msg,
+                ) from exc
             raise EditError(
-                f"{self.text!r} is not a valid regular expression: {exc.msg}{where}."
+                "{text} is not a valid regular expression: {error} at position {position}.",
+                text=f"{self.text!r}",
+                error=exc.msg,
+                position=exc.pos + 1,
             ) from exc
 
 
@@ -406,7 +472,11 @@ def _expand(match: re.Match[str], query: FindQuery, replacement: str) -> str:
     try:
         return match.expand(replacement)
     except (re.error, IndexError) as exc:
-        raise EditError(f"The replacement {replacement!r} is not valid: {exc}.") from exc
+        raise EditError(
+            "The replacement {replacement} is not valid: {error}.",
+            replacement=f"{replacement!r}",
+            error=exc,
+        ) from exc
 
 
 def replace_match(
@@ -423,8 +493,8 @@ def replace_match(
     number = (document.position(match.row_id) or 0) + 1
     before = document.state_of(match.row_id)
     document.edit(match.row_id, text=text)
-    label = f"Replace in subtitle {number}"
-    return Change((before,), (document.state_of(match.row_id),), label)
+    after = (document.state_of(match.row_id),)
+    return _change((before,), after, translatable("Replace in subtitle {number}"), number=number)
 
 
 def replace_all(
@@ -455,5 +525,11 @@ def replace_all(
     before = _states(document, texts)
     for row_id, text in texts.items():
         document.edit(row_id, text=text)
-    label = f"Replace {count} × {query.text!r} in {len(texts)} subtitles"
-    return Change(before, _states(document, texts), label)
+    return _change(
+        before,
+        _states(document, texts),
+        translatable("Replace {count} × {query} in {rows} subtitles"),
+        count=count,
+        query=repr(query.text),
+        rows=len(texts),
+    )

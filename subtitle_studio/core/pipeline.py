@@ -32,7 +32,7 @@ from subtitle_studio.core.checkpoint import (
 )
 from subtitle_studio.core.chunking import plan_chunks
 from subtitle_studio.core.control import JobControl
-from subtitle_studio.core.document_align import DocumentAligner, keep_rows
+from subtitle_studio.core.document_align import DOCUMENT_MARGIN_S, DocumentAligner, keep_rows
 from subtitle_studio.core.edits import Edits
 from subtitle_studio.core.engine_api import Engines, Transcriber
 from subtitle_studio.core.jobstore import JobRecord, JobStore
@@ -116,7 +116,9 @@ class Pipeline:
         except OSError as exc:
             raise StorageError.from_oserror(exc, lock.path) from exc
         if not acquired:
-            raise JobError(f"Job {self.job_id} is already running in another window or process.")
+            raise JobError(
+                "Job {job_id} is already running in another window or process.", job_id=self.job_id
+            )
         self._live = self.live.register(self.job_id)
         remove_stale_temporaries(self.folder)  # we hold the lock: no writer is mid-write
         try:
@@ -141,27 +143,30 @@ class Pipeline:
             record.status = JobStatus.CANCELED
             self._finish(record, "job_canceled", "Canceled; the work done so far is kept.")
         except StudioError as exc:
-            self._fail(record, exc.code, exc.message)
+            self._fail(record, exc.to_dict())
         except Exception as exc:  # a bug: keep the job resumable and say so plainly
             log.exception("job %s failed unexpectedly", self.job_id)
-            self._fail(
-                record, "internal_error", f"Unexpected error: {exc}. The log has the details."
-            )
+            bug = StudioError("Unexpected error: {error}. The log has the details.", error=exc)
+            self._fail(record, {**bug.to_dict(), "code": "internal_error"})
         return record
 
-    def _finish(self, record: JobRecord, code: str, message: str) -> None:
+    def _finish(self, record: JobRecord, code: str, message: str, **extra: Any) -> None:
         try:
             self._save_record(record)
         except StorageError as exc:
             log.error("could not save job %s: %s", self.job_id, exc)
-        self._signal(code, message)
+        self._signal(code, message, **extra)
 
-    def _fail(self, record: JobRecord, code: str, message: str) -> None:
+    def _fail(self, record: JobRecord, error: dict[str, Any]) -> None:
+        """Record and announce a failure; ``error`` is ``StudioError.to_dict()``: the English
+        message and, for the window's translation, its template and parameters."""
+        message = error["message"]
         log.error("job %s failed: %s", self.job_id, message)
         record.status = JobStatus.FAILED
-        record.error = {"code": code, "message": message}
-        self.bus.publish(self.channel, "error", {"code": code, "message": message})
-        self._finish(record, "job_failed", message)
+        record.error = error
+        self.bus.publish(self.channel, "error", dict(error))
+        translatable = {k: error[k] for k in ("template", "params") if k in error}
+        self._finish(record, "job_failed", message, **translatable)
 
     def _execute(self, record: JobRecord) -> None:
         settings = record.settings
@@ -347,10 +352,11 @@ class Pipeline:
             rows = checkpoint.results[index].segments
             if aligner is not None and rows:
                 span = checkpoint.segments[index]
-                samples = audio.read_seconds(span.start, span.end)
-                pieces.extend(
-                    aligner.align_chunk(samples, span.start, rows, self.control.check_cancel)
-                )
+                # A document's rows may be seconds from their speech: hear around them.
+                margin = DOCUMENT_MARGIN_S if document else 0.0
+                start = max(0.0, span.start - margin)
+                samples = audio.read_seconds(start, span.end + margin)
+                pieces.extend(aligner.align_chunk(samples, start, rows, self.control.check_cancel))
             else:
                 pieces.extend(fallback_pieces(rows))
             self._progress(Phase.ALIGN, 0.9 * (n + 1) / total, "Aligning", n + 1, total)
@@ -358,7 +364,8 @@ class Pipeline:
         edges = SpeechEdges.from_map(self._speech_map(audio, settings, Phase.ALIGN))
         if document:
             texts = {r["id"]: r["text"] for r in checkpoint.rows()}
-            rows = keep_rows(pieces, texts, edges=edges)
+            snap = aligner.rows_to_snap() if isinstance(aligner, DocumentAligner) else None
+            rows = keep_rows(pieces, texts, edges=edges, snap=snap)
         else:
             rows = build_rows(pieces, rules=self.rules, edges=edges)
         doc = AlignedDoc(

@@ -38,7 +38,7 @@ from subtitle_studio.core.subtitle_files import (
     write_subtitles,
 )
 from subtitle_studio.core.subtitle_rules import CJK_RANGES
-from subtitle_studio.errors import StorageError, SubtitleFileError
+from subtitle_studio.errors import StorageError, StudioError, SubtitleFileError
 
 log = logging.getLogger(__name__)
 
@@ -84,17 +84,17 @@ def guess_language(texts: Iterable[str]) -> str | None:
     return "zh" if cjk and cjk >= other else None
 
 
+def _opened_from(record: JobRecord, path: Path) -> bool:
+    """Whether the editing document ``record`` was opened from, or saves to, ``path``."""
+    document = record.document or {}
+    return _same_path(str(document.get("opened", document.get("path"))), path) or _same_path(
+        str(document.get("path")), path
+    )
+
+
 def find_document(store: JobStore, path: Path) -> JobRecord | None:
     """The newest editing document opened from ``path``, or ``None``."""
-    found = [
-        r
-        for r in store.list()
-        if r.document is not None
-        and (
-            _same_path(str(r.document.get("opened", r.document.get("path"))), path)
-            or _same_path(str(r.document.get("path")), path)
-        )
-    ]
+    found = [r for r in store.list() if r.document is not None and _opened_from(r, path)]
     return found[-1] if found else None
 
 
@@ -103,13 +103,14 @@ def open_subtitle_file(store: JobStore, path: Path, *, start_again: bool = False
 
     An existing document of the same file is returned as it is (the user's work goes on)
     unless ``start_again``; otherwise the file is read (``SubtitleFileError`` when it
-    cannot be) and a new document is created from it.
+    cannot be) and a new document is created from it. Starting again replaces the
+    earlier documents of that file: once the new one exists they are deleted, so the
+    job list does not keep a stale copy (one being aligned right now is kept).
     """
     path = Path(path).expanduser().absolute()
-    if not start_again:
-        existing = find_document(store, path)
-        if existing is not None:
-            return existing
+    earlier = [r for r in store.list() if r.document is not None and _opened_from(r, path)]
+    if not start_again and earlier:
+        return earlier[-1]
     opened = read_subtitles(path)
     media = media_beside(path)
     language = guess_language(row["text"] for row in opened.rows)
@@ -141,6 +142,12 @@ def open_subtitle_file(store: JobStore, path: Path, *, start_again: bool = False
     }
     store.save(record)
     log.info("opened %s for editing as job %s (%d rows)", path, record.id, len(segments))
+    for stale in earlier:
+        try:
+            store.delete(stale.id)
+            log.info("started %s again: its earlier document %s is deleted", path, stale.id)
+        except StudioError as exc:
+            log.warning("the earlier document %s of %s stays: %s", stale.id, path, exc)
     return record
 
 
@@ -196,7 +203,9 @@ def save_document(
         same = _same_path(target, document["path"])
         format = document["format"] if same or suffix not in FORMATS else cast(FileFormat, suffix)
     if format not in FORMATS:
-        raise SubtitleFileError(f"{format!r} is not a subtitle format Subtitle Studio saves.")
+        raise SubtitleFileError(
+            "{format} is not a subtitle format Subtitle Studio saves.", format=f"{format!r}"
+        )
     chosen = encoding or document["encoding"]
     write_subtitles(
         target,
@@ -212,6 +221,8 @@ def save_document(
     if not _same_path(target, document["path"]) or format != document["format"]:
         document.update(path=str(target), format=format)
     document["encoding"] = chosen
+    if encoding is not None:  # a chosen encoding carries its own mark ("utf-8-sig", "utf-16")
+        document["bom"] = False
     record.document = document
     record.output_path = str(target)
     store.save(record)

@@ -76,6 +76,8 @@ def test_without_media_the_source_is_the_file_and_reopening_continues(tmp_path: 
     again = open_subtitle_file(store, srt, start_again=True)
     assert again.id != record.id
     assert find_document(store, srt).id == again.id
+    # Starting again replaces the earlier document: the job list keeps no stale copy.
+    assert [r.id for r in store.list() if r.document] == [again.id]
 
 
 def test_save_round_trip_keeps_text_and_times_and_asks_once(tmp_path: Path) -> None:

@@ -69,11 +69,8 @@ def test_align_timings_moves_late_rows_to_the_speech_and_keeps_the_file(
     errors = [abs(row.start - true) for row, (true, _, _) in zip(rows, TRUE_ROWS)]
     for row, late_start in zip(rows, late):
         assert row.start < late_start - 0.3, row  # every row moved back toward its speech
-    # Late by a second before; now the first and last phrases start on their onsets.
-    # (The middle phrase is pulled to the end of the one before it by the recogniser's
-    # word times, which swallow the pause: a known limit of core/document_align.)
-    assert errors[0] < 0.3 and errors[2] < 0.3, rows
-    assert sum(errors) / len(errors) < 0.6 * LATE_S, rows
+    # Late by a second before; now every phrase starts within 0.3 s of its onset.
+    assert max(errors) < 0.3, rows
     shown = [model.index(n, COL_TEXT).data(Qt.ItemDataRole.DisplayRole) for n in range(3)]
     assert shown == [text for _, _, text in TRUE_ROWS]
     # The run wrote inside the job folder only: the user's file is untouched.
