@@ -24,6 +24,23 @@ def home_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def config_dir(home: Path | None = None) -> Path:
+    """Where the preferences (``settings.json``) live.
+
+    The platform's user config folder (``~/.config/SubtitleStudio`` on Linux; on Windows
+    and macOS it is the same folder as the data: ``%LOCALAPPDATA%\\SubtitleStudio``,
+    ``~/Library/Application Support/SubtitleStudio``). A home folder other than the
+    platform's — ``$SUBTITLE_STUDIO_HOME``, or one a test passes in — keeps its
+    preferences inside itself, in ``config/``, so a test never reads the user's choices
+    and moving a portable home moves them too.
+    """
+    chosen = home if home is not None else home_dir()
+    platform_home = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    if chosen.expanduser().absolute() != platform_home.absolute():
+        return chosen / "config"
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
 def jobs_dir(home: Path | None = None) -> Path:
     return (home or home_dir()) / "jobs"
 

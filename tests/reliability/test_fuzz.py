@@ -39,12 +39,18 @@ from hypothesis import strategies as st
 
 from subtitle_studio.core.alignment import ALIGNED_FILE, AlignedDoc
 from subtitle_studio.core.app_settings import (
+    THEMES,
+    UI_LANGUAGES,
     EndpointPreference,
     NetworkPreference,
+    first_run_done,
     load_defaults,
     load_endpoint,
     load_network,
+    load_theme,
+    load_ui_language,
     save_endpoint,
+    settings_path,
 )
 from subtitle_studio.core.bus import EventBus
 from subtitle_studio.core.checkpoint import (
@@ -193,8 +199,10 @@ def _valid_aligned() -> dict[str, Any]:
 
 def _valid_app_settings() -> dict[str, Any]:
     return {
+        "schema": 2,
         "version": 1,
         "job_defaults": JobSettings(model="small", language="de").to_dict(),
+        "ui": {"language": "zh_CN", "theme": "dark", "first_run_done": True},
         "endpoint": {"enabled": True, "port": 8765},
         "network": {
             "hub_endpoint": "https://hf-mirror.example",
@@ -512,12 +520,15 @@ def test_app_settings_never_stop_the_application(tmp_path: Path) -> None:
     @given(file_bytes(VALID_APP_SETTINGS))
     @example(_bent(VALID_APP_SETTINGS, '"version": 1', '"version": NaN'))
     def check(data: bytes) -> None:
-        (tmp_path / "settings.json").write_bytes(data)
+        settings_path(tmp_path).parent.mkdir(exist_ok=True)
+        settings_path(tmp_path).write_bytes(data)
         assert isinstance(load_defaults(tmp_path), JobSettings)
         endpoint = load_endpoint(tmp_path)
         assert isinstance(endpoint.enabled, bool) and 0 <= endpoint.port < 65536
         network = load_network(tmp_path)
         assert isinstance(network, NetworkPreference) and not network.problems()
+        assert load_ui_language(tmp_path) in UI_LANGUAGES and load_theme(tmp_path) in THEMES
+        assert isinstance(first_run_done(tmp_path), bool)
         # The user then changes a preference: it is saved and read back.
         save_endpoint(EndpointPreference(True, 9000), tmp_path)
         assert load_endpoint(tmp_path) == EndpointPreference(True, 9000)
@@ -670,7 +681,8 @@ def test_deeply_nested_json_is_a_damaged_file(tmp_path: Path, data: bytes) -> No
     folder.mkdir(parents=True)
     for name in (JOB_FILE, CHECKPOINT_FILE, EDITS_FILE, ALIGNED_FILE):
         (folder / name).write_bytes(data)
-    (tmp_path / "settings.json").write_bytes(data)
+    settings_path(tmp_path).parent.mkdir()
+    settings_path(tmp_path).write_bytes(data)
     with pytest.raises(CheckpointError):
         store.get(JOB)
     assert store.scan()[1][0][0] == JOB
