@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction
 
 from subtitle_studio.core.document_align import can_align, prepare_alignment
 from subtitle_studio.errors import StudioError
+from subtitle_studio.gui.error_text import user_message
 
 if TYPE_CHECKING:
     from subtitle_studio.gui.main_window import MainWindow
@@ -31,9 +32,9 @@ class AlignDocument(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.act_align = QAction("Align &timings", window)
+        self.act_align = QAction(self.tr("Align &timings"), window)
         self.act_align.setToolTip(
-            "Fit this subtitle file's times to the speech in its video or audio"
+            self.tr("Fit this subtitle file's times to the speech in its video or audio")
         )
         self.act_align.triggered.connect(self.align)
         self.act_align.setEnabled(False)
@@ -73,7 +74,7 @@ class AlignDocument(QObject):
             ]
             prepare_alignment(window.store, job_id, rows)
         except StudioError as exc:
-            window.show_banner(exc.message)
+            window.show_banner(user_message(exc))
             return
         log.info("aligning the timings of document %s (%d rows)", job_id, len(rows))
         window.jobs.refresh()

@@ -19,10 +19,15 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from subtitle_studio import __version__
+from subtitle_studio.core.app_settings import load_theme, load_ui_language
 from subtitle_studio.core.jobstore import JobStore
 from subtitle_studio.engines.factory import LocalEngines
+from subtitle_studio.gui.first_run import show_first_run_note
+from subtitle_studio.gui.i18n import apply_language
+from subtitle_studio.gui.icons import app_icon
 from subtitle_studio.gui.main_window import MainWindow
 from subtitle_studio.gui.responsive import favour_the_gui_thread, settle_heap
+from subtitle_studio.gui.theme import apply_theme
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +38,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Subtitle Studio")
     app.setOrganizationName("SubtitleStudio")
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
+    # Wayland matches the window to resources/linux/subtitle-studio.desktop by this name.
+    app.setDesktopFileName("subtitle-studio")
     return app  # type: ignore[return-value]
 
 
@@ -60,9 +68,12 @@ def install_quit_handlers(app: QApplication, window: MainWindow) -> QTimer:
 def run(files: list[Path]) -> int:
     """Open the window (with ``files`` queued) and run until it is closed."""
     app = create_application()
+    apply_language(app, load_ui_language())  # before any widget: they take their texts when built
+    apply_theme(app, load_theme())
     window = MainWindow(JobStore(), LocalEngines())
     install_quit_handlers(app, window)
     window.show()
+    show_first_run_note(window)  # once, until dismissed
     settle_heap("started")
     if files:
         QTimer.singleShot(0, lambda: window.add_files(files))

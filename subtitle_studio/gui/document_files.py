@@ -12,9 +12,9 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from subtitle_studio.core.media_types import SUBTITLE_EXTENSIONS
 from subtitle_studio.core.subtitle_doc import (
@@ -24,6 +24,7 @@ from subtitle_studio.core.subtitle_doc import (
     save_document,
 )
 from subtitle_studio.errors import StudioError
+from subtitle_studio.gui.error_text import user_message
 
 if TYPE_CHECKING:
     from subtitle_studio.core.jobstore import JobRecord
@@ -31,28 +32,69 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-AUTOSAVE_NOTE = (
+#: English source; shown through ``autosave_note()``.
+AUTOSAVE_NOTE = QT_TRANSLATE_NOOP(
+    "DocumentFiles",
     "Your changes are kept automatically as you type (they survive a crash); "
-    "File → Save writes the subtitle file."
+    "File → Save writes the subtitle file.",
 )
 #: Problems listed in the banner when a file opens; the rest are counted.
 SHOWN_PROBLEMS = 5
+#: The encodings "Save subtitles with encoding…" offers: (label, Python codec name).
+SAVE_ENCODINGS = [
+    (QT_TRANSLATE_NOOP("DocumentFiles", "UTF-8"), "utf-8"),
+    (QT_TRANSLATE_NOOP("DocumentFiles", "UTF-8 with BOM"), "utf-8-sig"),
+    (QT_TRANSLATE_NOOP("DocumentFiles", "UTF-16 (Unicode, with BOM)"), "utf-16"),
+    (QT_TRANSLATE_NOOP("DocumentFiles", "GBK (Simplified Chinese)"), "gbk"),
+    (QT_TRANSLATE_NOOP("DocumentFiles", "Big5 (Traditional Chinese)"), "big5"),
+    (QT_TRANSLATE_NOOP("DocumentFiles", "Windows-1252 (Western European)"), "cp1252"),
+]
+
+
+def autosave_note() -> str:
+    """The note on the autosave, in the window's language."""
+    return QCoreApplication.translate("DocumentFiles", str(AUTOSAVE_NOTE))
 
 
 def describe_opened(record: JobRecord) -> str:
-    """The banner shown when a subtitle file opens: encoding and malformed blocks."""
+    """The banner shown when a subtitle file opens: encoding and malformed blocks.
+
+    Format and encoding names (SRT, UTF-8, BOM) are shown as they are in any language.
+    """
+
     document = record.document or {}
-    encoding = document.get("encoding", "?") + (" with BOM" if document.get("bom") else "")
     name = Path(document.get("path", "")).name
-    text = f"{name}: {document.get('format', '').upper()}, {encoding}."
+    file_format = document.get("format", "").upper()
+    encoding = document.get("encoding", "?")
+    if document.get("bom"):
+        text = QCoreApplication.translate(
+            "DocumentFiles", "{name}: {format}, {encoding} with BOM."
+        ).format(name=name, format=file_format, encoding=encoding)
+    else:
+        text = QCoreApplication.translate("DocumentFiles", "{name}: {format}, {encoding}.").format(
+            name=name, format=file_format, encoding=encoding
+        )
     if document.get("media"):
-        text += f" Media: {Path(document['media']).name}."
+        text += QCoreApplication.translate("DocumentFiles", " Media: {name}.").format(
+            name=Path(document["media"]).name
+        )
     problems = document.get("problems") or []
     if problems:
-        lines = [f"line {line}: {message}" for line, message in problems[:SHOWN_PROBLEMS]]
+        lines = [
+            QCoreApplication.translate("DocumentFiles", "line {line}: {message}").format(
+                line=line, message=message
+            )
+            for line, message in problems[:SHOWN_PROBLEMS]
+        ]
         more = len(problems) - SHOWN_PROBLEMS
-        text += f"\n{len(problems)} block(s) could not be read and were left out:\n"
-        text += "\n".join(lines) + (f"\n… and {more} more" if more > 0 else "")
+        text += "\n" + QCoreApplication.translate(
+            "DocumentFiles", "{count} block(s) could not be read and were left out:"
+        ).format(count=len(problems))
+        text += "\n" + "\n".join(lines)
+        if more > 0:
+            text += "\n" + QCoreApplication.translate("DocumentFiles", "… and {count} more").format(
+                count=more
+            )
     return text
 
 
@@ -60,42 +102,59 @@ class DocumentFiles(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.act_open = QAction("Open s&ubtitles…", window)
+        self.act_open = QAction(self.tr("Open s&ubtitles…"), window)
         self.act_open.setShortcut(QKeySequence("Ctrl+Shift+O"))
-        self.act_open.setToolTip("Open an SRT, WebVTT or ASS file to edit it")
+        self.act_open.setToolTip(self.tr("Open an SRT, WebVTT or ASS file to edit it"))
         self.act_open.triggered.connect(self.open_dialog)
-        self.act_save = QAction("&Save subtitles", window)
+        self.act_save = QAction(self.tr("&Save subtitles"), window)
         self.act_save.setShortcut(QKeySequence.StandardKey.Save)
-        self.act_save.setToolTip(AUTOSAVE_NOTE)
+        self.act_save.setToolTip(autosave_note())
         self.act_save.triggered.connect(self.save)
-        self.act_save_as = QAction("Save subtitles &as…", window)
+        self.act_save_as = QAction(self.tr("Save subtitles &as…"), window)
         self.act_save_as.setShortcut(QKeySequence("Ctrl+Shift+S"))
-        self.act_save_as.setToolTip("Save to another file, as SRT, WebVTT or ASS")
+        self.act_save_as.setToolTip(self.tr("Save to another file, as SRT, WebVTT or ASS"))
         self.act_save_as.triggered.connect(self.save_as)
+        self.act_save_encoding = QAction(self.tr("Save subtitles with &encoding…"), window)
+        self.act_save_encoding.setToolTip(
+            self.tr("Save to a file in the text encoding you choose (UTF-8, UTF-16, GBK, …)")
+        )
+        self.act_save_encoding.triggered.connect(self.save_with_encoding)
 
     # -- questions (replaced in tests) ----------------------------------------------------
     def ask_open_paths(self) -> list[Path]:
         patterns = " ".join(f"*{ext}" for ext in sorted(SUBTITLE_EXTENSIONS))
         files, _ = QFileDialog.getOpenFileNames(
-            self.window, "Open subtitles", "", f"Subtitles ({patterns});;All files (*)"
+            self.window,
+            self.tr("Open subtitles"),
+            "",
+            self.tr("Subtitles ({patterns});;All files (*)").format(patterns=patterns),
         )
         return [Path(f) for f in files]
 
     def ask_continue(self, name: str) -> bool:
         """True: continue the earlier document; False: start again from the file."""
-        box = QMessageBox(QMessageBox.Icon.Question, "Open subtitles", "", parent=self.window)
-        box.setText(f"You have edited {name} here before.")
-        go_on = box.addButton("Continue where you left off", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Start again from the file", QMessageBox.ButtonRole.RejectRole)
+        box = QMessageBox(
+            QMessageBox.Icon.Question, self.tr("Open subtitles"), "", parent=self.window
+        )
+        box.setText(self.tr("You have edited {name} here before.").format(name=name))
+        box.setInformativeText(
+            self.tr("Starting again reads the file anew and discards the edits made here.")
+        )
+        go_on = box.addButton(
+            self.tr("Continue where you left off"), QMessageBox.ButtonRole.AcceptRole
+        )
+        box.addButton(self.tr("Start again from the file"), QMessageBox.ButtonRole.RejectRole)
         box.exec()
         return box.clickedButton() is go_on
 
     def confirm_overwrite(self, path: Path) -> bool:
         answer = QMessageBox.question(
             self.window,
-            "Save subtitles",
-            f"Replace the original file {path.name} with your edited subtitles?\n"
-            "(Asked once for this file.)",
+            self.tr("Save subtitles"),
+            self.tr(
+                "Replace the original file {name} with your edited subtitles?\n"
+                "(Asked once for this file.)"
+            ).format(name=path.name),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save,
         )
@@ -104,9 +163,9 @@ class DocumentFiles(QObject):
     def ask_save_path(self, default: Path) -> Path | None:
         name, chosen = QFileDialog.getSaveFileName(
             self.window,
-            "Save subtitles as",
+            self.tr("Save subtitles as"),
             str(default),
-            "SubRip (*.srt);;WebVTT (*.vtt);;Advanced SubStation Alpha (*.ass)",
+            "SubRip (*.srt);;WebVTT (*.vtt);;Advanced SubStation Alpha (*.ass)",  # format names
         )
         if not name:
             return None
@@ -114,6 +173,26 @@ class DocumentFiles(QObject):
         if path.suffix.lower() not in SUBTITLE_EXTENSIONS:
             path = path.with_suffix("." + chosen.rsplit("*.", 1)[-1].rstrip(")"))
         return path
+
+    def ask_encoding(self, current: str) -> str | None:
+        """The encoding to save in (a Python codec name), or ``None`` to cancel."""
+        choices = [
+            (QCoreApplication.translate("DocumentFiles", str(label)), codec)
+            for label, codec in SAVE_ENCODINGS
+        ]
+        if current not in {codec for _, codec in choices}:
+            choices.insert(0, (self.tr("{encoding} (as opened)").format(encoding=current), current))
+        labels = [label for label, _ in choices]
+        default = next((n for n, (_, codec) in enumerate(choices) if codec == current), 0)
+        label, ok = QInputDialog.getItem(
+            self.window,
+            self.tr("Save subtitles with encoding"),
+            self.tr("Text encoding:"),
+            labels,
+            default,
+            False,
+        )
+        return dict(choices).get(label) if ok else None
 
     # -- opening ----------------------------------------------------------------------------
     @Slot()
@@ -131,17 +210,22 @@ class DocumentFiles(QObject):
         for path in paths:
             path = path.expanduser().absolute()
             start_again = False
-            if find_document(store, path) is not None:
+            earlier = find_document(store, path)
+            if earlier is not None:
                 start_again = not self.ask_continue(path.name)
+                if start_again:  # the core replaces it: the window lets go of it first
+                    window.session.forget_document(earlier.id)
             try:
                 opened.append(open_subtitle_file(store, path, start_again=start_again))
             except StudioError as exc:
-                window.prompts.show_error("Could not open the subtitles", exc.message)
+                window.prompts.show_error(
+                    self.tr("Could not open the subtitles"), user_message(exc)
+                )
         if opened:
             window.session.jobs_changed.emit()
             window.select_job(opened[0].id)
             window.show_banner(describe_opened(opened[0]))
-            window.statusBar().showMessage(AUTOSAVE_NOTE, 10000)
+            window.statusBar().showMessage(autosave_note(), 10000)
         return [record.id for record in opened]
 
     # -- saving -----------------------------------------------------------------------------
@@ -153,7 +237,7 @@ class DocumentFiles(QObject):
         try:
             record = window.store.get(opened.job_id)
         except StudioError as exc:
-            window.show_banner(exc.message)
+            window.show_banner(user_message(exc))
             return None
         return record, list(opened.document.rows)
 
@@ -182,17 +266,50 @@ class DocumentFiles(QObject):
         if target is None:
             return None
         if record.document is None:
-            self.window.show_banner("Use Export for a transcription job's subtitles.")
+            self.window.show_banner(self.tr("Use Export for a transcription job's subtitles."))
             return None
         return self._write(record, rows, target)
 
-    def _write(self, record: JobRecord, rows: list, target: Path | None) -> Path | None:
+    @Slot()
+    def save_with_encoding(self) -> Path | None:
+        """Save As, in a text encoding the user picks (Save then keeps that encoding)."""
+        current = self._current()
+        if current is None:
+            return None
+        record, rows = current
+        if record.document is None:
+            self.window.show_banner(self.tr("Use Export for a transcription job's subtitles."))
+            return None
+        encoding = self.ask_encoding(str(record.document.get("encoding", "utf-8")))
+        if encoding is None:
+            return None
+        default = Path(record.document["path"])
+        target = self.ask_save_path(default)
+        if target is None:
+            return None
+        if needs_overwrite_confirmation(record, target) and not self.confirm_overwrite(target):
+            return None
+        return self._write(record, rows, target, encoding)
+
+    def _write(
+        self, record: JobRecord, rows: list, target: Path | None, encoding: str | None = None
+    ) -> Path | None:
         try:
             written = save_document(
-                self.window.store, record, rows, path=target, overwrite_confirmed=True
+                self.window.store,
+                record,
+                rows,
+                path=target,
+                encoding=encoding,
+                overwrite_confirmed=True,
             )
         except StudioError as exc:
-            self.window.prompts.show_error("The subtitles were not saved", exc.message)
+            self.window.prompts.show_error(
+                self.tr("The subtitles were not saved"), user_message(exc)
+            )
             return None
-        self.window.statusBar().showMessage(f"Saved {len(rows)} subtitles to {written}", 10000)
+        self.window.statusBar().showMessage(
+            self.tr("Saved {count} subtitles to {path}").format(count=len(rows), path=written),
+            10000,
+        )
         return written

@@ -32,7 +32,9 @@ from subtitle_studio.core.edit_ops import Change
 from subtitle_studio.core.subtitle_checks import next_problem
 from subtitle_studio.core.timecode import parse_time
 from subtitle_studio.errors import EditError
+from subtitle_studio.gui.error_text import change_text, user_message
 from subtitle_studio.gui.find_replace import FindReplaceDialog
+from subtitle_studio.gui.subtitle_model import check_tooltip
 from subtitle_studio.gui.undo import ChangeCommand
 
 if TYPE_CHECKING:
@@ -77,34 +79,58 @@ class EditActions(QObject):
             return act
 
         self.act_insert_before = action(
-            "Insert subtitle &before", self.insert_before, "Ctrl+Shift+Ins", "Add a row above"
+            self.tr("Insert subtitle &before"),
+            self.insert_before,
+            "Ctrl+Shift+Ins",
+            self.tr("Add a row above"),
         )
         self.act_insert_after = action(
-            "&Insert subtitle after", self.insert_after, "Ctrl+Ins", "Add a row below"
+            self.tr("&Insert subtitle after"),
+            self.insert_after,
+            "Ctrl+Ins",
+            self.tr("Add a row below"),
         )
         self.act_delete = action(
-            "&Delete subtitles", self.delete_rows, "Ctrl+Del", "Delete the selected rows"
+            self.tr("&Delete subtitles"),
+            self.delete_rows,
+            "Ctrl+Del",
+            self.tr("Delete the selected rows"),
         )
         self.act_split = action(
-            "S&plit at cursor",
+            self.tr("S&plit at cursor"),
             self.split,
             "Ctrl+Shift+B",
-            "Split the row at the text cursor (or at the space nearest its middle)",
+            self.tr("Split the row at the text cursor (or at the space nearest its middle)"),
         )
         self.act_merge = action(
-            "&Merge subtitles", self.merge, "Ctrl+M", "Merge the selected neighbouring rows"
+            self.tr("&Merge subtitles"),
+            self.merge,
+            "Ctrl+M",
+            self.tr("Merge the selected neighbouring rows"),
         )
         self.act_shift = action(
-            "S&hift times…", self.shift_times, "Ctrl+Shift+H", "Move all or the selected rows"
+            self.tr("S&hift times…"),
+            self.shift_times,
+            "Ctrl+Shift+H",
+            self.tr("Move all or the selected rows"),
         )
         self.act_find = action(
-            "&Find and replace…", self.find_replace, "Ctrl+F", "Find and replace text"
+            self.tr("&Find and replace…"),
+            self.find_replace,
+            "Ctrl+F",
+            self.tr("Find and replace text"),
         )
         self.act_goto = action(
-            "&Go to time…", self.go_to_time, "Ctrl+G", "Select the row showing at a time"
+            self.tr("&Go to time…"),
+            self.go_to_time,
+            "Ctrl+G",
+            self.tr("Select the row showing at a time"),
         )
         self.act_next_problem = action(
-            "&Next problem", self.next_problem, "F8", "Select the next row with a warning"
+            self.tr("&Next problem"),
+            self.next_problem,
+            "F8",
+            self.tr("Select the next row with a warning"),
         )
 
     def fill_menu(self, menu: QMenu) -> None:
@@ -155,7 +181,7 @@ class EditActions(QObject):
         try:
             change = operation(opened)
         except EditError as exc:
-            self.window.show_banner(str(exc))
+            self.window.show_banner(user_message(exc))
             return None
         if not change.changed:
             return change
@@ -166,7 +192,7 @@ class EditActions(QObject):
         self.window.session.save_edits_soon()
         shown = [s.row_id for s in change.after if s.row is not None]
         self.select_rows(shown)
-        self.window.statusBar().showMessage(change.label, 5000)
+        self.window.statusBar().showMessage(change_text(change), 5000)
         return change
 
     # -- operations ----------------------------------------------------------------------
@@ -228,13 +254,13 @@ class EditActions(QObject):
     def ask_shift(self, has_selection: bool) -> tuple[float, bool] | None:
         """The offset in seconds and whether only the selected rows move; ``None``: cancel."""
         dialog = QDialog(self.window)
-        dialog.setWindowTitle("Shift times")
+        dialog.setWindowTitle(self.tr("Shift times"))
         offset = QDoubleSpinBox(dialog)
         offset.setRange(-36000.0, 36000.0)
         offset.setDecimals(3)
         offset.setSingleStep(0.1)
-        offset.setSuffix(" s")
-        only = QCheckBox("Only the selected subtitles", dialog)
+        offset.setSuffix(self.tr(" s"))
+        only = QCheckBox(self.tr("Only the selected subtitles"), dialog)
         only.setEnabled(has_selection)
         only.setChecked(has_selection)
         buttons = QDialogButtonBox(
@@ -243,7 +269,7 @@ class EditActions(QObject):
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
         form = QFormLayout(dialog)
-        form.addRow("Move by (negative: earlier)", offset)
+        form.addRow(self.tr("Move by (negative: earlier)"), offset)
         form.addRow(only)
         form.addRow(buttons)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -264,7 +290,9 @@ class EditActions(QObject):
         self.apply(lambda opened: edit_ops.shift_rows(opened.document, offset, rows))
 
     def ask_time(self) -> str | None:
-        text, ok = QInputDialog.getText(self.window, "Go to time", "Time (like 1:02.500 or 62.5):")
+        text, ok = QInputDialog.getText(
+            self.window, self.tr("Go to time"), self.tr("Time (like 1:02.500 or 62.5):")
+        )
         return text if ok and text.strip() else None
 
     @Slot()
@@ -276,11 +304,13 @@ class EditActions(QObject):
         try:
             seconds = parse_time(typed)
         except EditError as exc:
-            self.window.show_banner(str(exc))
+            self.window.show_banner(user_message(exc))
             return
         position = edit_ops.row_at_time(opened.document.rows, seconds)
         if position is None:
-            self.window.show_banner(f"No subtitle shows at or after {typed.strip()}.")
+            self.window.show_banner(
+                self.tr("No subtitle shows at or after {time}.").format(time=typed.strip())
+            )
             return
         self.select_rows([opened.document.rows[position].id])
 
@@ -294,11 +324,14 @@ class EditActions(QObject):
             opened.model.flags_of_rows(), current.row() if current.isValid() else -1
         )
         if position is None:
-            self.window.statusBar().showMessage("No subtitle has a problem.", 5000)
+            self.window.statusBar().showMessage(self.tr("No subtitle has a problem."), 5000)
             return
         self.select_rows([opened.document.rows[position].id])
-        tip = opened.model.row_flags(position).tooltip
-        self.window.statusBar().showMessage(f"Subtitle {position + 1}: {tip}", 10000)
+        tip = check_tooltip(opened.model.row_flags(position))
+        self.window.statusBar().showMessage(
+            self.tr("Subtitle {number}: {problems}").format(number=position + 1, problems=tip),
+            10000,
+        )
 
     @Slot()
     def find_replace(self) -> None:

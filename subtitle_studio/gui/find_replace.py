@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from subtitle_studio.core import edit_ops
 from subtitle_studio.core.edit_ops import FindQuery, TextMatch
 from subtitle_studio.errors import EditError
+from subtitle_studio.gui.error_text import change_text, user_message
 
 if TYPE_CHECKING:
     from subtitle_studio.gui.edit_actions import EditActions
@@ -32,18 +33,18 @@ class FindReplaceDialog(QDialog):
     def __init__(self, actions: EditActions) -> None:
         super().__init__(actions.window)
         self.actions = actions
-        self.setWindowTitle("Find and replace")
+        self.setWindowTitle(self.tr("Find and replace"))
         self.setModal(False)
         self.find_edit = QLineEdit(self)
         self.replace_edit = QLineEdit(self)
-        self.whole_word = QCheckBox("&Whole words", self)
-        self.regex = QCheckBox("Regular e&xpression", self)
-        self.case = QCheckBox("Match &case", self)
+        self.whole_word = QCheckBox(self.tr("&Whole words"), self)
+        self.regex = QCheckBox(self.tr("Regular e&xpression"), self)
+        self.case = QCheckBox(self.tr("Match &case"), self)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
-        self.find_button = QPushButton("Find &next", self)
-        self.replace_button = QPushButton("&Replace", self)
-        self.replace_all_button = QPushButton("Replace &all", self)
+        self.find_button = QPushButton(self.tr("Find &next"), self)
+        self.replace_button = QPushButton(self.tr("&Replace"), self)
+        self.replace_all_button = QPushButton(self.tr("Replace &all"), self)
         self.find_button.setDefault(True)
         self.find_button.clicked.connect(self.find_next)
         self.replace_button.clicked.connect(self.replace)
@@ -59,8 +60,8 @@ class FindReplaceDialog(QDialog):
         for button in (self.find_button, self.replace_button, self.replace_all_button):
             buttons.addWidget(button)
         form = QFormLayout(self)
-        form.addRow("Find:", self.find_edit)
-        form.addRow("Replace with:", self.replace_edit)
+        form.addRow(self.tr("Find:"), self.find_edit)
+        form.addRow(self.tr("Replace with:"), self.replace_edit)
         form.addRow(options)
         form.addRow(buttons)
         form.addRow(self.message)
@@ -85,7 +86,7 @@ class FindReplaceDialog(QDialog):
     def find_next(self, after: tuple[int, int] | None = None) -> TextMatch | None:
         opened = self.actions.opened()
         if opened is None:
-            self._say("Open a job or a subtitle file first.")
+            self._say(self.tr("Open a job or a subtitle file first."))
             return None
         if after is None and self._match is not None:
             after = (self._match.position, self._match.end)
@@ -95,14 +96,14 @@ class FindReplaceDialog(QDialog):
         try:
             match = edit_ops.find_next(opened.document.rows, self.query(), after)
         except EditError as exc:
-            self._say(str(exc))
+            self._say(user_message(exc))
             return None
         self._match = match
         if match is None:
-            self._say("Not found.")
+            self._say(self.tr("Not found."))
             return None
         self.actions.select_rows([match.row_id])
-        self._say(f"Found in subtitle {match.position + 1}.")
+        self._say(self.tr("Found in subtitle {number}.").format(number=match.position + 1))
         return match
 
     @Slot()
@@ -121,7 +122,7 @@ class FindReplaceDialog(QDialog):
             change = edit_ops.replace_match(opened.document, match, query, replacement)
         except EditError as exc:
             self._match = None
-            self._say(str(exc))
+            self._say(user_message(exc))
             return
         self.actions.apply(lambda _opened: change)  # already applied: push it for undo
         grown = len(opened.document.row(match.row_id).text) - old_length
@@ -139,6 +140,6 @@ class FindReplaceDialog(QDialog):
             try:
                 query.compile()
             except EditError as exc:
-                self._say(str(exc))
+                self._say(user_message(exc))
             return
-        self._say(change.label if change.changed else "Nothing to replace.")
+        self._say(change_text(change) if change.changed else self.tr("Nothing to replace."))

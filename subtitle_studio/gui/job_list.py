@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -41,6 +42,8 @@ from PySide6.QtWidgets import (
 
 from subtitle_studio.core.jobstore import JobRecord, JobStore
 from subtitle_studio.core.phases import RESUMABLE, JobStatus
+from subtitle_studio.gui.error_text import user_message
+from subtitle_studio.gui.job_text import phase_text, status_text
 from subtitle_studio.gui.responsive import AllRolesAtOnce
 
 log = logging.getLogger(__name__)
@@ -61,21 +64,26 @@ class Column(IntEnum):
     TIME_LEFT = 4
 
 
-HEADERS = {
-    Column.NAME: "Name",
-    Column.STATUS: "Status",
-    Column.PROGRESS: "Progress",
-    Column.PHASE: "Phase",
-    Column.TIME_LEFT: "Time left",
-}
+def header_text(column: Column) -> str:
+    """A column's title in the window's language (looked up when asked, not at import)."""
+    texts = {
+        Column.NAME: QCoreApplication.translate("JobList", "Name"),
+        Column.STATUS: QCoreApplication.translate("JobList", "Status"),
+        Column.PROGRESS: QCoreApplication.translate("JobList", "Progress"),
+        Column.PHASE: QCoreApplication.translate("JobList", "Phase"),
+        Column.TIME_LEFT: QCoreApplication.translate("JobList", "Time left"),
+    }
+    return texts[column]
 
 
 def error_message(record: JobRecord) -> str | None:
     """The failure a user should read, for a failed job only (a stale error is not shown)."""
     if record.status != JobStatus.FAILED:
         return None
-    message = (record.error or {}).get("message")
-    return message or "The job failed without a message; see the log file."
+    message = user_message(record.error)
+    return message or QCoreApplication.translate(
+        "JobList", "The job failed without a message; see the log file."
+    )
 
 
 class JobListModel(AllRolesAtOnce, QAbstractTableModel):
@@ -104,7 +112,7 @@ class JobListModel(AllRolesAtOnce, QAbstractTableModel):
             and role == Qt.ItemDataRole.DisplayRole
             and 0 <= section < len(Column)
         ):
-            return HEADERS[Column(section)]
+            return header_text(Column(section))
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -132,22 +140,28 @@ class JobListModel(AllRolesAtOnce, QAbstractTableModel):
         if column == Column.NAME:
             return record.name
         if column == Column.STATUS:
-            return str(record.status)
+            return status_text(record.status)
         if column == Column.PROGRESS:
             return f"{record.percent:.0f}%"
         if column == Column.PHASE:
-            return record.phase or ""
+            return phase_text(record.phase or "")
         return self._eta.get(record.id, "") if record.status == JobStatus.RUNNING else ""
 
     def _tooltip(self, record: JobRecord, column: Column) -> str | None:
         error = error_message(record)
         if column == Column.NAME:
-            return record.source + (f"\n\nFailed: {error}" if error else "")
+            if not error:
+                return record.source
+            return QCoreApplication.translate("JobList", "{source}\n\nFailed: {error}").format(
+                source=record.source, error=error
+            )
         if column == Column.STATUS:
             if error:
                 return error
             if record.status == JobStatus.INTERRUPTED:
-                return "The program running this job stopped; resume it to continue."
+                return QCoreApplication.translate(
+                    "JobList", "The program running this job stopped; resume it to continue."
+                )
         return None
 
     # -- lookups -----------------------------------------------------------------

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import weakref
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from subtitle_studio.core.bus import EventBus
 from subtitle_studio.core.control import JobControl
@@ -22,6 +22,7 @@ from subtitle_studio.core.phases import JobStatus
 from subtitle_studio.core.pipeline import Pipeline
 from subtitle_studio.core.transcript import LiveJobs
 from subtitle_studio.errors import StudioError
+from subtitle_studio.gui.error_text import user_message
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +46,13 @@ class PipelineWorker(QObject):
         try:
             record = self._pipeline.run()
         except StudioError as exc:
-            self.crashed.emit(job_id, exc.message)
+            self.crashed.emit(job_id, user_message(exc))
             self.finished.emit(job_id, None)
             return
         except Exception as exc:  # a bug; the job itself stays resumable
             log.exception("pipeline for %s crashed", job_id)
-            self.crashed.emit(job_id, f"Unexpected error: {exc}")
+            text = QCoreApplication.translate("JobQueue", "Unexpected error: {error}")
+            self.crashed.emit(job_id, text.format(error=exc))
             self.finished.emit(job_id, None)
             return
         self.finished.emit(job_id, record)

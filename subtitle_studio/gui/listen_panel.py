@@ -33,6 +33,7 @@ from subtitle_studio.core.document import DocumentObserver, SubtitleDocument
 from subtitle_studio.core.jobstore import JobRecord, JobStore
 from subtitle_studio.core.waveform import Peaks, peaks_for_audio
 from subtitle_studio.errors import EditError, StudioError
+from subtitle_studio.gui.error_text import user_message
 from subtitle_studio.gui.player import PlaybackBackend, SegmentPlayer
 from subtitle_studio.gui.undo import ChangeCommand, EditRowCommand
 from subtitle_studio.gui.waveform_view import WaveformView
@@ -92,7 +93,7 @@ class ListenPanel(QWidget):
         self._extract = extract
         self.view = WaveformView(self)
         self.player = SegmentPlayer(backend, self)
-        self.status = QLabel("No job shown", self)
+        self.status = QLabel(self.tr("No job shown"), self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.status)
@@ -113,12 +114,12 @@ class ListenPanel(QWidget):
         self._refresh.setInterval(0)
         self._refresh.timeout.connect(self.refresh_cues)
 
-        self.act_play = self._action("&Play line", self.play_line, "Ctrl+P")
+        self.act_play = self._action(self.tr("&Play line"), self.play_line, "Ctrl+P")
         self.act_set_start = self._action(
-            "Set &start from playhead", lambda: self.set_from_playhead("start"), "Ctrl+["
+            self.tr("Set &start from playhead"), lambda: self.set_from_playhead("start"), "Ctrl+["
         )
         self.act_set_end = self._action(
-            "Set &end from playhead", lambda: self.set_from_playhead("end"), "Ctrl+]"
+            self.tr("Set &end from playhead"), lambda: self.set_from_playhead("end"), "Ctrl+]"
         )
         self.actions_list = [self.act_play, self.act_set_start, self.act_set_end]
 
@@ -169,15 +170,15 @@ class ListenPanel(QWidget):
         self.refresh_cues()
         self._follow_selection()
         if record is None:
-            self.status.setText("No job shown")
+            self.status.setText(self.tr("No job shown"))
             self._set_enabled(False)
             return
         if self._play_source() is None:
-            self.status.setText("No audio attached")
+            self.status.setText(self.tr("No audio attached"))
             self._set_enabled(False)
             return
         self._set_enabled(True)
-        self.status.setText("Loading the waveform…")
+        self.status.setText(self.tr("Loading the waveform…"))
         folder = self.store.folder(record.id)
         media = self._media()
         decode = media if self._is_document() and open_stored_audio(folder) is None else None
@@ -215,7 +216,7 @@ class ListenPanel(QWidget):
             if stored is not None:
                 peaks = peaks_for_audio(stored, SAMPLE_RATE)
         except (StudioError, OSError) as exc:
-            error = getattr(exc, "message", None) or str(exc)
+            error = user_message(exc) if isinstance(exc, StudioError) else str(exc)
             log.warning("waveform of %s not loaded: %s", folder.name, error)
         except Exception as exc:  # a decoder failure must not kill the thread silently
             log.exception("waveform of %s not loaded", folder.name)
@@ -240,7 +241,11 @@ class ListenPanel(QWidget):
                 self.view.set_view(max(0.0, first - 1.0), max(0.0, first - 1.0) + _FIRST_VIEW_S)
         else:
             self.status.show()
-            self.status.setText(f"No waveform: {error}" if error else "No waveform yet")
+            self.status.setText(
+                self.tr("No waveform: {error}").format(error=error)
+                if error
+                else self.tr("No waveform yet")
+            )
         self.peaksShown.emit(shown)
 
     # -- cues and selection --------------------------------------------------------------
@@ -316,10 +321,10 @@ class ListenPanel(QWidget):
         row_id = self.selected_row_id()
         source = self._play_source()
         if row_id is None or self.document is None:
-            self.message.emit("Select a subtitle to play it.")
+            self.message.emit(self.tr("Select a subtitle to play it."))
             return
         if source is None:
-            self.message.emit("This job has no audio attached.")
+            self.message.emit(self.tr("This job has no audio attached."))
             return
         row = self.document.row(row_id)
         self.view.select(row_id, reveal=True)
@@ -340,15 +345,17 @@ class ListenPanel(QWidget):
     def set_from_playhead(self, which: Literal["start", "end"]) -> None:
         row_id = self.selected_row_id()
         if row_id is None or self.document is None or self.undo_stack is None:
-            self.message.emit("Select a subtitle first.")
+            self.message.emit(self.tr("Select a subtitle first."))
             return
         if self._position is None:
-            self.message.emit("Play the line or click in the waveform to place the playhead.")
+            self.message.emit(
+                self.tr("Play the line or click in the waveform to place the playhead.")
+            )
             return
         try:
             change = edit_ops.set_row_time(self.document, row_id, which, self._position)
         except EditError as exc:
-            self.message.emit(str(exc))
+            self.message.emit(user_message(exc))
             return
         if change.changed:
             self.undo_stack.push(ChangeCommand(self.document, change, on_change=self._on_change))
@@ -365,7 +372,7 @@ class ListenPanel(QWidget):
                 self.document, row_id, **times, on_change=self._on_change
             )
         except EditError as exc:
-            self.message.emit(str(exc))
+            self.message.emit(user_message(exc))
             self.refresh_cues()  # put the dragged cue back where the row is
             return
         if command is not None:

@@ -49,18 +49,22 @@ from subtitle_studio.errors import ModelError, StudioError
 from subtitle_studio.gui.align_document import AlignDocument
 from subtitle_studio.gui.document_files import DocumentFiles
 from subtitle_studio.gui.edit_actions import EditActions
+from subtitle_studio.gui.error_text import translated, user_message
 from subtitle_studio.gui.job_list import (
     JobListModel,
     JobListView,
     available_actions,
     error_message,
 )
+from subtitle_studio.gui.job_text import phase_text, status_text
 from subtitle_studio.gui.listen_panel import ListenPanel
 from subtitle_studio.gui.models_dialog import ModelsService
+from subtitle_studio.gui.preferences_dialog import preferences_action
 from subtitle_studio.gui.prompts import Prompts
 from subtitle_studio.gui.session import StudioSession
 from subtitle_studio.gui.settings_dialog import DefaultSettingsDialog, ResumeDialog
 from subtitle_studio.gui.subtitle_view import SubtitleTableView
+from subtitle_studio.gui.toolbar import build_toolbar
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +101,7 @@ class MainWindow(QMainWindow):
         self._banner_timer = QTimer(self)
         self._banner_timer.setSingleShot(True)
         self._banner_timer.timeout.connect(self.banner.hide)
-        self.title = QLabel("Drop video or audio files here to transcribe them.", self)
+        self.title = QLabel(self.tr("Drop video or audio files here to transcribe them."), self)
 
         right = QWidget(self)
         layout = QVBoxLayout(right)
@@ -117,10 +121,11 @@ class MainWindow(QMainWindow):
         self.endpoint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.endpoint_label.hide()
         self._make_actions()
+        self.toolbar = build_toolbar(self)
         self._wire()
         self.jobs.refresh()
         self.statusBar().addPermanentWidget(self.endpoint_label)
-        self.statusBar().showMessage("Ready")
+        self.statusBar().showMessage(self.tr("Ready"))
         if self.jobs.broken:
             self._report_unreadable_jobs()
         if load_endpoint().enabled:
@@ -137,32 +142,32 @@ class MainWindow(QMainWindow):
             return act
 
         self.act_open = action(
-            "&Open video or audio…", self.open_files, QKeySequence.StandardKey.Open
+            self.tr("&Open video or audio…"), self.open_files, QKeySequence.StandardKey.Open
         )
-        self.act_export = action("&Export subtitles…", self.export_current, "Ctrl+E")
-        self.act_settings = action("Default &settings…", self.edit_defaults)
-        self.act_quit = action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.act_undo = self.undo_group.createUndoAction(self, "&Undo")
+        self.act_export = action(self.tr("&Export subtitles…"), self.export_current, "Ctrl+E")
+        self.act_settings = action(self.tr("Default &settings…"), self.edit_defaults)
+        self.act_quit = action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.act_undo = self.undo_group.createUndoAction(self, self.tr("&Undo"))
         self.act_undo.setShortcut(QKeySequence("Ctrl+Z"))
-        self.act_redo = self.undo_group.createRedoAction(self, "&Redo")
+        self.act_redo = self.undo_group.createRedoAction(self, self.tr("&Redo"))
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.edit_actions = EditActions(self)
         self.document_files = DocumentFiles(self)
         self.act_delete_row = self.edit_actions.act_delete
         self.act_insert_row = self.edit_actions.act_insert_after
-        self.act_start = action("&Start / Resume", self.start_selected, "Ctrl+R")
-        self.act_pause = action("&Pause", self.pause_selected)
-        self.act_cancel = action("&Cancel", self.cancel_selected)
-        self.act_folder = action("Open &folder", self.open_folder)
-        self.act_delete_job = action("De&lete job…", self.delete_selected)
-        self.act_details = action("Error &details…", self.show_error_details)
-        self.act_endpoint = action("Local &HTTP endpoint", self.toggle_endpoint)
+        self.act_start = action(self.tr("&Start / Resume"), self.start_selected, "Ctrl+R")
+        self.act_pause = action(self.tr("&Pause"), self.pause_selected)
+        self.act_cancel = action(self.tr("&Cancel"), self.cancel_selected)
+        self.act_folder = action(self.tr("Open &folder"), self.open_folder)
+        self.act_delete_job = action(self.tr("De&lete job…"), self.delete_selected)
+        self.act_details = action(self.tr("Error &details…"), self.show_error_details)
+        self.act_endpoint = action(self.tr("Local &HTTP endpoint"), self.toggle_endpoint)
         self.act_endpoint.setCheckable(True)
         self.act_endpoint.setToolTip(
-            "Stream this window's jobs as Server-Sent Events on 127.0.0.1 (off by default)"
+            self.tr("Stream this window's jobs as Server-Sent Events on 127.0.0.1 (off by default)")
         )
-        self.act_models = action("&Models…", self.models.show_dialog)
-        self.act_models.setToolTip("Download, repair, verify, import and delete models")
+        self.act_models = action(self.tr("&Models…"), self.models.show_dialog)
+        self.act_models.setToolTip(self.tr("Download, repair, verify, import and delete models"))
         self.job_actions = {
             "start": self.act_start,
             "resume": self.act_start,
@@ -174,20 +179,26 @@ class MainWindow(QMainWindow):
         }
 
         menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
+        file_menu = menu.addMenu(self.tr("&File"))
         files = self.document_files
-        for act in (self.act_open, files.act_open, files.act_save, files.act_save_as):
+        for act in (
+            self.act_open,
+            files.act_open,
+            files.act_save,
+            files.act_save_as,
+            files.act_save_encoding,
+        ):
             file_menu.addAction(act)
         file_menu.addSeparator()
         for act in (self.act_export, self.act_settings, self.act_endpoint):
             file_menu.addAction(act)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
-        edit_menu = menu.addMenu("&Edit")
+        edit_menu = menu.addMenu(self.tr("&Edit"))
         for act in (self.act_undo, self.act_redo):
             edit_menu.addAction(act)
         self.edit_actions.fill_menu(edit_menu)
-        job_menu = menu.addMenu("&Job")
+        job_menu = menu.addMenu(self.tr("&Job"))
         for act in (
             self.act_start,
             self.act_pause,
@@ -197,10 +208,12 @@ class MainWindow(QMainWindow):
             self.act_delete_job,
         ):
             job_menu.addAction(act)
-        self.listen.fill_menu(menu.addMenu("&Audio"))
+        self.listen.fill_menu(menu.addMenu(self.tr("&Audio")))
         self.align_document = AlignDocument(self)
         job_menu.addAction(self.align_document.act_align)
-        menu.addMenu("&Tools").addAction(self.act_models)
+        tools_menu = menu.addMenu(self.tr("&Tools"))
+        tools_menu.addAction(self.act_models)
+        tools_menu.addAction(preferences_action(self, self.store.home))
         self.job_view.set_action_provider(self._context_actions)
 
     def _context_actions(self, job_id: str) -> list[QAction | None]:
@@ -274,12 +287,12 @@ class MainWindow(QMainWindow):
         if job_id is None:
             self.table.setModel(None)
             self.listen.show_job(None, None, None)
-            self.title.setText("Drop video or audio files here to transcribe them.")
+            self.title.setText(self.tr("Drop video or audio files here to transcribe them."))
             return
         try:
             opened = self.session.document(job_id)
         except StudioError as exc:
-            self.show_banner(exc.message)
+            self.show_banner(user_message(exc))
             return
         self.table.setModel(opened.model)
         self.undo_group.addStack(opened.undo)
@@ -295,7 +308,14 @@ class MainWindow(QMainWindow):
 
     def _show_title(self, job_id: str) -> None:
         record = self.jobs.record(job_id)
-        self.title.setText(f"<b>{record.name}</b> — {record.status}" if record else job_id)
+        if record is None:
+            self.title.setText(job_id)
+            return
+        self.title.setText(
+            self.tr("<b>{name}</b> — {status}").format(
+                name=record.name, status=status_text(record.status)
+            )
+        )
 
     @Slot()
     def _on_job_selected(self) -> None:
@@ -339,10 +359,12 @@ class MainWindow(QMainWindow):
                 url = self.session.start_endpoint(preference.port)
             except StudioError as exc:
                 self.act_endpoint.setChecked(False)
-                self.prompts.show_error("HTTP endpoint", exc.message)
+                self.prompts.show_error(self.tr("HTTP endpoint"), user_message(exc))
                 return
-            self.endpoint_label.setText(f"Endpoint: {url}")
-            self.endpoint_label.setToolTip(f"Follow a job at {url}/stream/<job id>")
+            self.endpoint_label.setText(self.tr("Endpoint: {url}").format(url=url))
+            self.endpoint_label.setToolTip(
+                self.tr("Follow a job at {url}/stream/<job id>").format(url=url)
+            )
         else:
             self.session.stop_endpoint()
         self.endpoint_label.setVisible(on)
@@ -362,8 +384,10 @@ class MainWindow(QMainWindow):
         message = error_message(record) if record is not None else None
         if record is None or message is None:
             return
-        details = failure_details(record, self.store.folder(record.id), paths.log_file())
-        self.prompts.show_error(f"{record.name} failed", message, details)
+        details = failure_details(
+            record, self.store.folder(record.id), paths.log_file(), translated
+        )
+        self.prompts.show_error(self.tr("{name} failed").format(name=record.name), message, details)
 
     @Slot()
     def start_selected(self) -> None:
@@ -436,7 +460,9 @@ class MainWindow(QMainWindow):
             try:
                 save_network(dialog.result_network(), home)
             except StudioError as exc:
-                self.prompts.show_error("Model download settings were not saved", exc.message)
+                self.prompts.show_error(
+                    self.tr("Model download settings were not saved"), user_message(exc)
+                )
 
     # -- rows (gui/edit_actions.py) ------------------------------------------------------
     @Slot()
@@ -458,14 +484,20 @@ class MainWindow(QMainWindow):
         if self.jobs.set_progress(job_id, phase, percent, eta):
             self._on_status_shown(job_id)
         if job_id == self.current_job:
-            text = f"{phase} {percent:.0f}%"
-            self.statusBar().showMessage(f"{text} — {eta}" if eta else text)
+            text = self.tr("{phase} {percent}%").format(
+                phase=phase_text(phase), percent=f"{percent:.0f}"
+            )
+            if eta:
+                text = self.tr("{progress} — {time_left}").format(progress=text, time_left=eta)
+            self.statusBar().showMessage(text)
 
     @Slot(str, str, str)
     def _on_status(self, job_id: str, status: str, error: str) -> None:
         self.jobs.set_status(job_id, status, error or None)
         if job_id == self.current_job and error:
-            self.show_banner(f"{error}\n(Job → Error details… says more.)")
+            self.show_banner(
+                self.tr("{error}\n(Job → Error details… says more.)").format(error=error)
+            )
         self._on_status_shown(job_id)
         if status == "failed":
             self._offer_missing_model(job_id)
@@ -513,8 +545,14 @@ class MainWindow(QMainWindow):
         listed; the user is told why instead of finding it silently gone."""
         count = len(self.jobs.broken)
         _, reason = self.jobs.broken[0]
-        more = f"\n(and {count - 1} more; the log file names them)" if count > 1 else ""
-        self.show_banner(f"A job could not be opened and is not listed: {reason}{more}")
+        if count > 1:
+            text = self.tr(
+                "A job could not be opened and is not listed: {reason}\n"
+                "(and {count} more; the log file names them)"
+            )
+        else:
+            text = self.tr("A job could not be opened and is not listed: {reason}")
+        self.show_banner(text.format(reason=reason, count=count - 1))
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)
@@ -524,7 +562,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         running = self.session.queue.running_id
         if running is not None:
-            self.statusBar().showMessage("Pausing the running job…")
+            self.statusBar().showMessage(self.tr("Pausing the running job…"))
         self.models.close()
         self.listen.close_panel()
         self.session.shutdown()

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QObject,
     Qt,
     QTimer,
@@ -54,11 +55,11 @@ from subtitle_studio.core.model_store import (
     human_bytes,
 )
 from subtitle_studio.errors import StudioError
+from subtitle_studio.gui.error_text import user_message
 from subtitle_studio.gui.models_bridge import BackgroundCalls, ModelEventBridge
 from subtitle_studio.gui.models_table import (
     IMPORTING,
     MODEL_ID_ROLE,
-    ORIGIN_WORDS,
     SETTLE_MS,
     SETTLE_TRIES,
     VERIFYING,
@@ -66,20 +67,44 @@ from subtitle_studio.gui.models_table import (
     ModelFilter,
     ModelTableModel,
     ProgressTextDelegate,
+    origin_words,
+    state_word,
+    status_detail,
 )
+from subtitle_studio.gui.theme import message_colour
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class _Buttons:
-    download: QPushButton = field(default_factory=lambda: QPushButton("&Download"))
-    cancel: QPushButton = field(default_factory=lambda: QPushButton("&Cancel download"))
-    repair: QPushButton = field(default_factory=lambda: QPushButton("&Repair"))
-    verify: QPushButton = field(default_factory=lambda: QPushButton("&Verify"))
-    import_folder: QPushButton = field(default_factory=lambda: QPushButton("&Import folder…"))
-    delete: QPushButton = field(default_factory=lambda: QPushButton("De&lete"))
-    close: QPushButton = field(default_factory=lambda: QPushButton("Close"))
+    """The dialog's buttons (their texts in the "ModelsDialog" translation context)."""
+
+    download: QPushButton = field(
+        default_factory=lambda: QPushButton(QCoreApplication.translate("ModelsDialog", "&Download"))
+    )
+    cancel: QPushButton = field(
+        default_factory=lambda: QPushButton(
+            QCoreApplication.translate("ModelsDialog", "&Cancel download")
+        )
+    )
+    repair: QPushButton = field(
+        default_factory=lambda: QPushButton(QCoreApplication.translate("ModelsDialog", "&Repair"))
+    )
+    verify: QPushButton = field(
+        default_factory=lambda: QPushButton(QCoreApplication.translate("ModelsDialog", "&Verify"))
+    )
+    import_folder: QPushButton = field(
+        default_factory=lambda: QPushButton(
+            QCoreApplication.translate("ModelsDialog", "&Import folder…")
+        )
+    )
+    delete: QPushButton = field(
+        default_factory=lambda: QPushButton(QCoreApplication.translate("ModelsDialog", "De&lete"))
+    )
+    close: QPushButton = field(
+        default_factory=lambda: QPushButton(QCoreApplication.translate("ModelsDialog", "Close"))
+    )
 
 
 class ModelsDialog(QDialog):
@@ -87,7 +112,7 @@ class ModelsDialog(QDialog):
 
     def __init__(self, manager: ModelManager, bus: EventBus, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Models")
+        self.setWindowTitle(self.tr("Models"))
         self.setModal(False)
         self.resize(860, 480)
         self.manager = manager
@@ -99,10 +124,12 @@ class ModelsDialog(QDialog):
         self._settling: dict[str, int] = {}
         self._refreshing = False
 
-        self.show_alignment = QCheckBox("Show alignment models")
+        self.show_alignment = QCheckBox(self.tr("Show alignment models"))
         self.show_alignment.setToolTip(
-            "Alignment models sharpen subtitle timing, one per language. Jobs use the one for "
-            "their language when it is here, and word timestamps otherwise."
+            self.tr(
+                "Alignment models sharpen subtitle timing, one per language. Jobs use the one for "
+                "their language when it is here, and word timestamps otherwise."
+            )
         )
         self.view = QTableView(self)
         self.view.setModel(self.filter)
@@ -140,8 +167,10 @@ class ModelsDialog(QDialog):
         layout.addWidget(self.status_label)
         layout.addLayout(row)
 
-        self.buttons.repair.setToolTip("Download what is missing or damaged; intact files stay.")
-        self.buttons.verify.setToolTip("Check every file against its recorded checksum.")
+        self.buttons.repair.setToolTip(
+            self.tr("Download what is missing or damaged; intact files stay.")
+        )
+        self.buttons.verify.setToolTip(self.tr("Check every file against its recorded checksum."))
         self.show_alignment.toggled.connect(self.filter.set_show_alignment)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.dataChanged.connect(self._update_buttons)
@@ -197,15 +226,18 @@ class ModelsDialog(QDialog):
         deletable = origin == "home" and state in (READY, INCOMPLETE, FAILED)
         b.delete.setEnabled(deletable)
         b.delete.setToolTip(
-            "Remove the model's files from Subtitle Studio's models folder."
+            self.tr("Remove the model's files from Subtitle Studio's models folder.")
             if origin not in ("bundled", "cache")
-            else "This model is not in Subtitle Studio's models folder "
-            f"({ORIGIN_WORDS[origin]}); it cannot be deleted here."
+            else self.tr(
+                "This model is not in Subtitle Studio's models folder ({where}); "
+                "it cannot be deleted here."
+            ).format(where=origin_words(origin))
         )
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.status_label.setText(text)
-        self.status_label.setStyleSheet("color: #b00020;" if error else "")
+        colour = message_colour("error", self.palette())
+        self.status_label.setStyleSheet(f"color: {colour};" if error else "")
 
     # -- operations ----------------------------------------------------------------------
     def download(self, model_id: str) -> None:
@@ -213,20 +245,20 @@ class ModelsDialog(QDialog):
         try:
             self.manager.download(model_id)
         except StudioError as exc:
-            self.model.set_error(model_id, exc.message)
-            self._say(exc.message, error=True)
+            self.model.set_error(model_id, user_message(exc))
+            self._say(user_message(exc), error=True)
             return
         self._settling.pop(model_id, None)
         self.model.set_progress(model_id, {"model_id": model_id, "percent": 0.0})
-        self._say(f"Downloading {model_id}…")
+        self._say(self.tr("Downloading {model_id}…").format(model_id=model_id))
 
     def cancel(self, model_id: str) -> None:
         if self.manager.cancel(model_id):
-            self._say(f"Canceling the download of {model_id}…")
+            self._say(self.tr("Canceling the download of {model_id}…").format(model_id=model_id))
 
     def verify(self, model_id: str) -> None:
         self.model.set_busy(model_id, VERIFYING)
-        self._say(f"Verifying {model_id}: reading every file…")
+        self._say(self.tr("Verifying {model_id}: reading every file…").format(model_id=model_id))
         self.calls.run(
             f"verify-{model_id}",
             lambda: self.manager.verify(model_id),
@@ -238,17 +270,32 @@ class ModelsDialog(QDialog):
     ) -> None:
         self.model.set_busy(model_id, "")
         if status is None:
-            self._report_failure(f"Could not verify {model_id}", error)
+            self._report_failure(
+                self.tr("Could not verify {model_id}").format(model_id=model_id), error
+            )
             return
         self.model.set_status(model_id, status)
         if status.state == READY:
-            self._say(f"{model_id} is ready: {status.detail}.")
+            self._say(
+                self.tr("{model_id} is ready: {detail}.").format(
+                    model_id=model_id, detail=status_detail(status.detail)
+                )
+            )
         else:
-            self._say(f"{model_id} is {status.state}: {status.detail}", error=True)
+            self._say(
+                self.tr("{model_id} is {state}: {detail}").format(
+                    model_id=model_id,
+                    state=state_word(status.state),
+                    detail=status_detail(status.detail),
+                ),
+                error=True,
+            )
 
     def import_folder(self) -> None:
         """Ask for a folder and which model it holds, then copy and check it in the background."""
-        chosen = QFileDialog.getExistingDirectory(self, "Choose the folder that holds the model")
+        chosen = QFileDialog.getExistingDirectory(
+            self, self.tr("Choose the folder that holds the model")
+        )
         if not chosen:
             return
         source = Path(chosen)
@@ -258,8 +305,8 @@ class ModelsDialog(QDialog):
         current = ids.index(preferred) if preferred in ids else 0
         name, ok = QInputDialog.getItem(
             self,
-            "Import model",
-            f"Which model does {source.name} hold?",
+            self.tr("Import model"),
+            self.tr("Which model does {folder} hold?").format(folder=source.name),
             ids,
             current,
             False,
@@ -267,7 +314,11 @@ class ModelsDialog(QDialog):
         if not ok or name not in ids:
             return
         self.model.set_busy(name, IMPORTING)
-        self._say(f"Importing {name} from {source}: copying and checking the files…")
+        self._say(
+            self.tr("Importing {model_id} from {folder}: copying and checking the files…").format(
+                model_id=name, folder=source
+            )
+        )
         self.calls.run(
             f"import-{name}",
             lambda: self.manager.import_folder(name, source),
@@ -279,17 +330,23 @@ class ModelsDialog(QDialog):
     ) -> None:
         self.model.set_busy(model_id, "")
         if status is None:
-            self._report_failure(f"Nothing was imported from {source}", error)
+            self._report_failure(
+                self.tr("Nothing was imported from {folder}").format(folder=source), error
+            )
             return
         self.model.set_status(model_id, status)
         self.select_model(model_id)
-        self._say(f"Imported {model_id} from {source}.")
+        self._say(
+            self.tr("Imported {model_id} from {folder}.").format(model_id=model_id, folder=source)
+        )
 
     def delete(self, model_id: str) -> None:
         answer = QMessageBox.question(
             self,
-            "Delete model",
-            f"Delete {model_id} from this computer? Jobs that use it need it downloaded again.",
+            self.tr("Delete model"),
+            self.tr(
+                "Delete {model_id} from this computer? Jobs that use it need it downloaded again."
+            ).format(model_id=model_id),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -299,9 +356,9 @@ class ModelsDialog(QDialog):
             self.manager.delete(model_id)
             self.model.set_status(model_id, self.manager.status(model_id))
         except StudioError as exc:
-            self._say(exc.message, error=True)
+            self._say(user_message(exc), error=True)
             return
-        self._say(f"Deleted {model_id}.")
+        self._say(self.tr("Deleted {model_id}.").format(model_id=model_id))
 
     def refresh(self) -> None:
         """Read every model's state again, off the GUI thread (a changed file is hashed)."""
@@ -321,16 +378,24 @@ class ModelsDialog(QDialog):
     ) -> None:
         self._refreshing = False
         if statuses is None:
-            self._report_failure("Could not read the models folder", error)
+            self._report_failure(self.tr("Could not read the models folder"), error)
             return
         self.model.set_statuses(statuses, versions)
 
     def _report_failure(self, what: str, error: BaseException | None) -> None:
         if isinstance(error, StudioError):
-            self._say(f"{what}: {error.message}", error=True)
+            self._say(
+                self.tr("{what}: {message}").format(what=what, message=user_message(error)),
+                error=True,
+            )
             return
         log.error("%s", what, exc_info=error)
-        self._say(f"{what}: unexpected error ({error}). The log file has the details.", error=True)
+        self._say(
+            self.tr("{what}: unexpected error ({error}). The log file has the details.").format(
+                what=what, error=error
+            ),
+            error=True,
+        )
 
     # -- events from the manager -------------------------------------------------------
     @Slot(str, object)
@@ -340,15 +405,29 @@ class ModelsDialog(QDialog):
 
     @Slot(str, object)
     def _on_outcome(self, model_id: str, data: dict[str, Any]) -> None:
-        self._say(str(data.get("message", "")))
+        self._say(self._outcome_text(model_id, data))
         self._settle(model_id)
 
     @Slot(str, object)
     def _on_error(self, model_id: str, data: dict[str, Any]) -> None:
-        message = str(data.get("message", "The download failed."))
+        message = user_message(data, self.tr("The download failed."))
         self.model.set_error(model_id, message)
         self._say(message, error=True)
         self._settle(model_id)
+
+    def _outcome_text(self, model_id: str, data: dict[str, Any]) -> str:
+        """The manager's word on a finished download, in the window's language when the
+        event is one this dialog can write again (its English message is exactly what the
+        manager writes for it); the English message otherwise."""
+        message = str(data.get("message", ""))
+        if message == f"{model_id} is ready":
+            return self.tr("{model_id} is ready").format(model_id=model_id)
+        kept = str(data.get("kept", ""))
+        if message == f"Download of {model_id} canceled; {kept} kept. Download again to resume.":
+            return self.tr(
+                "Download of {model_id} canceled; {kept} kept. Download again to resume."
+            ).format(model_id=model_id, kept=kept)
+        return message
 
     def _settle(self, model_id: str) -> None:
         """Show the model's state once its download has ended.
@@ -441,14 +520,16 @@ class ModelsService(QObject):
         entry = self.missing_model(setting, language)
         if entry is None:
             return True
-        self._offer(entry, "The job was not started; start it again once the download is done.")
+        self._offer(
+            entry, self.tr("The job was not started; start it again once the download is done.")
+        )
         return False
 
     def offer_after_failure(self, setting: str, language: str) -> None:
         """A job stopped because its model is missing: offer to download it."""
         entry = self.missing_model(setting, language)
         if entry is not None:
-            self._offer(entry, "Resume the job once the download is done.")
+            self._offer(entry, self.tr("Resume the job once the download is done."))
 
     def _offer(self, entry: CatalogEntry, after: str) -> None:
         model_id = entry.model_id
@@ -460,13 +541,19 @@ class ModelsService(QObject):
             self.show_dialog().select_model(model_id)
             return
         size = human_bytes(status.total_bytes or entry.approx_bytes)
-        what = "is only partly downloaded" if status.state != MISSING else "is not downloaded"
+        if status.state != MISSING:
+            question = self.tr(
+                "The model {model_id} is only partly downloaded ({size}). Download it now?"
+            )
+        else:
+            question = self.tr("The model {model_id} is not downloaded ({size}). Download it now?")
+        text = question.format(model_id=model_id, size=size) + "\n\n" + after
         self._asking.add(model_id)
         try:
             answer = QMessageBox.question(
                 self._window,
-                "Model not downloaded",
-                f"The model {model_id} {what} ({size}). Download it now?\n\n{after}",
+                self.tr("Model not downloaded"),
+                text,
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.Yes,
             )

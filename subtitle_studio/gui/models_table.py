@@ -8,7 +8,9 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -20,6 +22,7 @@ from subtitle_studio.core.model_catalog import WHISPER, CatalogEntry
 from subtitle_studio.core.model_store import (
     DOWNLOADING,
     FAILED,
+    INCOMPLETE,
     MISSING,
     READY,
     ModelStatus,
@@ -52,13 +55,75 @@ class Column(IntEnum):
     PROGRESS = 5
 
 
-HEADERS = ("Model", "Kind", "Languages", "Size", "State", "Progress")
-KIND_WORDS = {WHISPER: "Transcription", "align": "Alignment"}
-ORIGIN_WORDS = {
-    "home": "in Subtitle Studio's models folder",
-    "bundled": "bundled with the application",
-    "cache": "in another program's download cache",
+#: The translation context of the table's words (``translated`` looks them up).
+CONTEXT = "ModelTable"
+#: English sources: shown through ``translated()``.
+HEADERS = (
+    QT_TRANSLATE_NOOP("ModelTable", "Model"),
+    QT_TRANSLATE_NOOP("ModelTable", "Kind"),
+    QT_TRANSLATE_NOOP("ModelTable", "Languages"),
+    QT_TRANSLATE_NOOP("ModelTable", "Size"),
+    QT_TRANSLATE_NOOP("ModelTable", "State"),
+    QT_TRANSLATE_NOOP("ModelTable", "Progress"),
+)
+KIND_WORDS = {
+    WHISPER: QT_TRANSLATE_NOOP("ModelTable", "Transcription"),
+    "align": QT_TRANSLATE_NOOP("ModelTable", "Alignment"),
 }
+ORIGIN_WORDS = {
+    "home": QT_TRANSLATE_NOOP("ModelTable", "in Subtitle Studio's models folder"),
+    "bundled": QT_TRANSLATE_NOOP("ModelTable", "bundled with the application"),
+    "cache": QT_TRANSLATE_NOOP("ModelTable", "in another program's download cache"),
+}
+#: The states the core and this table name (``ModelStatus.state``, ``_Row.state``),
+#: shown translated; the roles and the code keep the English names.
+STATE_WORDS = {
+    READY: QT_TRANSLATE_NOOP("ModelTable", "ready"),
+    INCOMPLETE: QT_TRANSLATE_NOOP("ModelTable", "incomplete"),
+    DOWNLOADING: QT_TRANSLATE_NOOP("ModelTable", "downloading"),
+    MISSING: QT_TRANSLATE_NOOP("ModelTable", "missing"),
+    FAILED: QT_TRANSLATE_NOOP("ModelTable", "failed"),
+    CHECKING: QT_TRANSLATE_NOOP("ModelTable", "checking"),
+    VERIFYING: QT_TRANSLATE_NOOP("ModelTable", "verifying"),
+    IMPORTING: QT_TRANSLATE_NOOP("ModelTable", "importing"),
+}
+#: The core's fixed status details (``ModelStatus.detail``), listed for Qt Linguist.
+#: ``status_detail`` looks any detail up, so one with numbers in it stays English.
+FIXED_DETAILS = (
+    QT_TRANSLATE_NOOP("ModelTable", "not downloaded"),
+    QT_TRANSLATE_NOOP("ModelTable", "downloading in another window"),
+    QT_TRANSLATE_NOOP("ModelTable", "an unfinished download; Repair starts it again"),
+    QT_TRANSLATE_NOOP(
+        "ModelTable",
+        "files are present but were never checked; Repair downloads what is missing or damaged",
+    ),
+)
+
+
+def translated(text: object) -> str:
+    """One of this module's words (``HEADERS``, ``STATE_WORDS``…) in the window's language.
+
+    ``object``: that is how ``QT_TRANSLATE_NOOP``, which marks them for Qt Linguist, is typed.
+    """
+    return QCoreApplication.translate(CONTEXT, str(text))
+
+
+def state_word(state: str) -> str:
+    """A model state ("ready", "missing"…) as the user reads it; unknown ones as they are."""
+    word = STATE_WORDS.get(state)
+    return translated(word) if word is not None else state
+
+
+def origin_words(origin: str) -> str:
+    """Where a model's files are ("bundled with the application"…); "" when unknown."""
+    words = ORIGIN_WORDS.get(origin)
+    return translated(words) if words is not None else ""
+
+
+def status_detail(detail: str) -> str:
+    """A status detail from the core: translated when it is one of the fixed ones
+    (``FIXED_DETAILS``, ``ORIGIN_WORDS``); as it is otherwise."""
+    return translated(detail) if detail else detail
 
 
 @dataclass
@@ -108,22 +173,35 @@ class _Row:
             done = int(self.progress.get("downloaded_bytes", 0))
             total = int(self.progress.get("total_bytes", 0))
             if not total:
-                return "starting…"
+                return QCoreApplication.translate("ModelTable", "starting…")
             speed = int(self.progress.get("bytes_per_second", 0))
-            text = f"{shown} · {human_bytes(done)} of {human_bytes(total)}"
-            return f"{text} · {human_bytes(speed)}/s" if speed else text
+            if speed:
+                return QCoreApplication.translate(
+                    "ModelTable", "{percent} · {done} of {total} · {speed}/s"
+                ).format(
+                    percent=shown,
+                    done=human_bytes(done),
+                    total=human_bytes(total),
+                    speed=human_bytes(speed),
+                )
+            return QCoreApplication.translate("ModelTable", "{percent} · {done} of {total}").format(
+                percent=shown, done=human_bytes(done), total=human_bytes(total)
+            )
         status = self.status
         if self.state != READY and status is not None and status.total_bytes:
-            present, total = human_bytes(status.present_bytes), human_bytes(status.total_bytes)
-            return f"{shown} · {present} of {total}"
+            return QCoreApplication.translate("ModelTable", "{percent} · {done} of {total}").format(
+                percent=shown,
+                done=human_bytes(status.present_bytes),
+                total=human_bytes(status.total_bytes),
+            )
         return shown
 
     def tooltip(self) -> str:
         if self.error and self.state == FAILED:
             return self.error
         if self.status is None:
-            return "Checking what is on this computer…"
-        return self.status.detail or self.status.state
+            return QCoreApplication.translate("ModelTable", "Checking what is on this computer…")
+        return status_detail(self.status.detail) or state_word(self.status.state)
 
 
 class ModelTableModel(AllRolesAtOnce, QAbstractTableModel):
@@ -144,7 +222,7 @@ class ModelTableModel(AllRolesAtOnce, QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
+            return translated(HEADERS[section]) if 0 <= section < len(HEADERS) else None
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -172,14 +250,17 @@ class ModelTableModel(AllRolesAtOnce, QAbstractTableModel):
         if column == Column.MODEL:
             return entry.model_id
         if column == Column.KIND:
-            return KIND_WORDS.get(entry.kind, entry.kind)
+            kind = KIND_WORDS.get(entry.kind)
+            return translated(kind) if kind is not None else entry.kind
         if column == Column.LANGUAGES:
             return entry.language_label
         if column == Column.SIZE:
             total = row.total_bytes
-            return human_bytes(total) if total else "unknown"
+            return (
+                human_bytes(total) if total else QCoreApplication.translate("ModelTable", "unknown")
+            )
         if column == Column.STATE:
-            return row.state
+            return state_word(row.state)
         return row.progress_text()
 
     @staticmethod
@@ -188,7 +269,7 @@ class ModelTableModel(AllRolesAtOnce, QAbstractTableModel):
             lines = [row.entry.note or row.entry.repo]
             status = row.status
             if status is not None and status.path is not None:
-                where = ORIGIN_WORDS.get(status.origin, "")
+                where = origin_words(status.origin)
                 lines.append(f"{status.path}" + (f" ({where})" if where else ""))
             return "\n".join(lines)
         if column in (Column.STATE, Column.PROGRESS):

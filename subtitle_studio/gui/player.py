@@ -114,7 +114,11 @@ class SegmentPlayer(QObject):
         start_ms = max(0, round(start_s * 1000))
         end_ms = round(end_s * 1000)
         if end_ms <= start_ms:
-            raise ValueError(f"nothing to play between {start_s} s and {end_s} s")
+            raise ValueError(
+                self.tr("nothing to play between {start} s and {end} s").format(
+                    start=start_s, end=end_s
+                )
+            )
         source = Path(source)
         if source != self._source:
             self.backend.setSource(QUrl.fromLocalFile(str(source)))
@@ -163,8 +167,11 @@ class SegmentPlayer(QObject):
                 source = self._source
                 self.stop()
                 self._source = None  # try loading it again next time
-                why = "is not a playable file" if status in _FAILED else "did not load in time"
-                self.failed.emit(f"{source} {why}.")
+                if status in _FAILED:
+                    text = self.tr("{file} is not a playable file.")
+                else:
+                    text = self.tr("{file} did not load in time.")
+                self.failed.emit(text.format(file=source))
                 return
             if status not in _READY:
                 return

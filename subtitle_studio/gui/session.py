@@ -21,7 +21,7 @@ from subtitle_studio.core.bus import EventBus
 from subtitle_studio.core.document import SubtitleDocument
 from subtitle_studio.core.edits import Edits
 from subtitle_studio.core.engine_api import Engines
-from subtitle_studio.core.eta import RemainingTime, describe
+from subtitle_studio.core.eta import RemainingTime
 from subtitle_studio.core.jobstore import JobStore
 from subtitle_studio.core.media_types import expand_dropped
 from subtitle_studio.core.output_paths import free_output_path
@@ -32,7 +32,9 @@ from subtitle_studio.core.transcript import LiveJobs, current_transcript, snapsh
 from subtitle_studio.core.writers import write_subtitles
 from subtitle_studio.errors import StudioError
 from subtitle_studio.gui.bridge import EventBridge
+from subtitle_studio.gui.error_text import user_message
 from subtitle_studio.gui.job_queue import JobQueue
+from subtitle_studio.gui.job_text import remaining_text
 from subtitle_studio.gui.prompts import Prompts
 from subtitle_studio.gui.realign_service import RealignService
 from subtitle_studio.gui.responsive import settle_heap
@@ -151,11 +153,16 @@ class StudioSession(QObject):
         media, refused = expand_dropped(paths)
         if refused:
             names = "\n".join(p.name for p in refused[:10])
-            more = f"\n… and {len(refused) - 10} more" if len(refused) > 10 else ""
+            if len(refused) > 10:
+                more = self.tr("{names}\n… and {count} more").format(
+                    names=names, count=len(refused) - 10
+                )
+                names = more
             self.prompts.inform(
-                "Not a video or audio file",
-                "These were not added (only video and audio files can be transcribed):\n"
-                f"{names}{more}",
+                self.tr("Not a video or audio file"),
+                self.tr(
+                    "These were not added (only video and audio files can be transcribed):\n{names}"
+                ).format(names=names),
             )
         queued = []
         defaults = load_defaults(self.store.home)
@@ -169,7 +176,7 @@ class StudioSession(QObject):
                     output = free_output_path(source, defaults.output_format)
                     job_id = self.store.create(source, defaults, output_path=output).id
                 except StudioError as exc:
-                    self.prompts.show_error("Could not add the file", exc.message)
+                    self.prompts.show_error(self.tr("Could not add the file"), user_message(exc))
                     continue
             queued.append(job_id)
         self.jobs_changed.emit()
@@ -190,20 +197,25 @@ class StudioSession(QObject):
 
     def pause(self, job_id: str) -> None:
         self.queue.pause(job_id)
-        self.message.emit("Pausing after the current chunk…")
+        self.message.emit(self.tr("Pausing after the current chunk…"))
 
     def cancel(self, job_id: str) -> None:
         self.queue.cancel(job_id)
+
+    def forget_document(self, job_id: str) -> None:
+        """Drop a job's open document unsaved and stop following it: the job is about
+        to be deleted (or replaced by a fresh copy of its subtitle file)."""
+        opened = self.documents.pop(job_id, None)
+        if opened is not None:
+            opened.document.dirty = False
+        self.bridge.unfollow(job_id)
 
     def delete(self, job_id: str) -> bool:
         record = self.store.get(job_id)
         if not self.prompts.confirm_delete(record.name):
             return False
         self.queue.cancel(job_id)
-        opened = self.documents.pop(job_id, None)
-        if opened is not None:
-            opened.document.dirty = False
-        self.bridge.unfollow(job_id)
+        self.forget_document(job_id)
         self.store.delete(job_id)
         self.jobs_changed.emit()
         return True
@@ -225,9 +237,11 @@ class StudioSession(QObject):
         try:
             write_subtitles(target, cues, fmt, language=opened.document.language)
         except StudioError as exc:
-            self.prompts.show_error("Export failed", exc.message)
+            self.prompts.show_error(self.tr("Export failed"), user_message(exc))
             return None
-        self.message.emit(f"Exported {len(cues)} subtitles to {target}")
+        self.message.emit(
+            self.tr("Exported {count} subtitles to {path}").format(count=len(cues), path=target)
+        )
         return target
 
     # -- saving --------------------------------------------------------------------------
@@ -243,7 +257,8 @@ class StudioSession(QObject):
                 try:
                     opened.document.save_edits(self.store.folder(opened.job_id))
                 except StudioError as exc:
-                    self.refused.emit(f"Your edits could not be saved: {exc.message}")
+                    text = self.tr("Your edits could not be saved: {error}")
+                    self.refused.emit(text.format(error=user_message(exc)))
 
     def shutdown(self) -> None:
         """Pause the running job, stop the threads, save every edit. Idempotent."""
@@ -311,7 +326,7 @@ class StudioSession(QObject):
         eta_text = ""
         if opened is not None:
             opened.eta.update(data["phase"], data["percent"])
-            eta_text = describe(opened.eta.seconds_left())
+            eta_text = remaining_text(opened.eta.seconds_left())
         self.job_progress.emit(job_id, data["phase"], data["percent"], eta_text)
 
     @Slot(str, object)
@@ -336,13 +351,30 @@ class StudioSession(QObject):
             QTimer.singleShot(settle_ms, lambda: self.queue.merged(job_id))
         elif code in TERMINAL:
             self.job_status.emit(job_id, TERMINAL[code], "")
-            self.message.emit(data.get("message", ""))
+            self.message.emit(self._finished_text(code, data))
         elif code == "job_failed":
-            self.job_status.emit(job_id, "failed", data.get("message", ""))
+            self.job_status.emit(job_id, "failed", user_message(data))
 
     @Slot(str, object)
     def _on_error(self, job_id: str, data: dict[str, Any]) -> None:
-        self.message.emit(data.get("message", "The job failed."))
+        self.message.emit(user_message(data, self.tr("The job failed.")))
+
+    def _finished_text(self, code: str, data: dict[str, Any]) -> str:
+        """The status-bar line for a job that stopped: the pipeline's message is English,
+        so the window says it in its own words (the English ones are the same)."""
+        message = str(data.get("message", ""))
+        output = str(data.get("output", ""))
+        if code == "job_paused":
+            return self.tr("Paused; resume to continue where it stopped.")
+        if code == "job_canceled":
+            return self.tr("Canceled; the work done so far is kept.")
+        if not output:
+            return message
+        if message.startswith("No speech was found"):
+            return self.tr("No speech was found; the subtitle file {path} is empty.").format(
+                path=output
+            )
+        return self.tr("Subtitles written to {path}").format(path=output)
 
     @Slot(str)
     def _on_resync(self, job_id: str) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -42,16 +42,22 @@ from subtitle_studio.core.settings import (
 )
 from subtitle_studio.engines.models import available_whisper_models
 from subtitle_studio.errors import SettingsError
+from subtitle_studio.gui.error_text import user_message
 from subtitle_studio.gui.network_settings import NetworkSection
+from subtitle_studio.gui.rule_text import rule_text
+from subtitle_studio.gui.theme import message_colour
 
 log = logging.getLogger(__name__)
 
-CHOOSE_FOLDER = "Choose folder…"
+#: The texts below are English; widgets show them through ``_t`` (the "SettingsForm"
+#: context), and tests compare them in English.
+CHOOSE_FOLDER = QT_TRANSLATE_NOOP("SettingsForm", "Choose folder…")
 #: What "auto" means in the model list: the pipeline's own rule (resolve_whisper_model).
-AUTO_MODEL_HINT = "auto picks the best ready model"
-AUTO_MODEL_TIP = (
+AUTO_MODEL_HINT = QT_TRANSLATE_NOOP("SettingsForm", "auto picks the best ready model")
+AUTO_MODEL_TIP = QT_TRANSLATE_NOOP(
+    "SettingsForm",
     "auto: the best model that is ready on this computer, preferring an English-only "
-    "model for English. Tools → Models… downloads more."
+    "model for English. Tools → Models… downloads more.",
 )
 LOCK = "🔒"
 WARNING = "⚠"
@@ -60,44 +66,60 @@ WARNING = "⚠"
 FolderChooser = Callable[[str], str | None]
 
 LABELS: dict[str, str] = {
-    "model": "Model",
-    "language": "Language",
-    "task": "Task",
-    "device": "Device",
-    "compute_type": "Compute type",
-    "beam_size": "Beam size",
-    "vad": "Skip silence (VAD)",
-    "chunk_max_s": "Chunk length",
-    "chunk_min_silence_ms": "Minimum pause between chunks",
-    "word_timestamps": "Word timestamps",
-    "align_model": "Alignment model",
-    "output_format": "Output format",
-    "threads": "Threads",
+    "model": QT_TRANSLATE_NOOP("SettingsForm", "Model"),
+    "language": QT_TRANSLATE_NOOP("SettingsForm", "Language"),
+    "task": QT_TRANSLATE_NOOP("SettingsForm", "Task"),
+    "device": QT_TRANSLATE_NOOP("SettingsForm", "Device"),
+    "compute_type": QT_TRANSLATE_NOOP("SettingsForm", "Compute type"),
+    "beam_size": QT_TRANSLATE_NOOP("SettingsForm", "Beam size"),
+    "vad": QT_TRANSLATE_NOOP("SettingsForm", "Skip silence (VAD)"),
+    "chunk_max_s": QT_TRANSLATE_NOOP("SettingsForm", "Chunk length"),
+    "chunk_min_silence_ms": QT_TRANSLATE_NOOP("SettingsForm", "Minimum pause between chunks"),
+    "word_timestamps": QT_TRANSLATE_NOOP("SettingsForm", "Word timestamps"),
+    "align_model": QT_TRANSLATE_NOOP("SettingsForm", "Alignment model"),
+    "output_format": QT_TRANSLATE_NOOP("SettingsForm", "Output format"),
+    "threads": QT_TRANSLATE_NOOP("SettingsForm", "Threads"),
 }
 
 #: Common languages; a code saved by another client is added to the list when shown.
 LANGUAGES: dict[str, str] = {
-    "auto": "Detect automatically",
-    "en": "English",
-    "es": "Spanish",
-    "fr": "French",
-    "de": "German",
-    "it": "Italian",
-    "pt": "Portuguese",
-    "nl": "Dutch",
-    "ru": "Russian",
-    "uk": "Ukrainian",
-    "pl": "Polish",
-    "tr": "Turkish",
-    "ar": "Arabic",
-    "hi": "Hindi",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "zh": "Chinese",
+    "auto": QT_TRANSLATE_NOOP("SettingsForm", "Detect automatically"),
+    "en": QT_TRANSLATE_NOOP("SettingsForm", "English"),
+    "es": QT_TRANSLATE_NOOP("SettingsForm", "Spanish"),
+    "fr": QT_TRANSLATE_NOOP("SettingsForm", "French"),
+    "de": QT_TRANSLATE_NOOP("SettingsForm", "German"),
+    "it": QT_TRANSLATE_NOOP("SettingsForm", "Italian"),
+    "pt": QT_TRANSLATE_NOOP("SettingsForm", "Portuguese"),
+    "nl": QT_TRANSLATE_NOOP("SettingsForm", "Dutch"),
+    "ru": QT_TRANSLATE_NOOP("SettingsForm", "Russian"),
+    "uk": QT_TRANSLATE_NOOP("SettingsForm", "Ukrainian"),
+    "pl": QT_TRANSLATE_NOOP("SettingsForm", "Polish"),
+    "tr": QT_TRANSLATE_NOOP("SettingsForm", "Turkish"),
+    "ar": QT_TRANSLATE_NOOP("SettingsForm", "Arabic"),
+    "hi": QT_TRANSLATE_NOOP("SettingsForm", "Hindi"),
+    "ja": QT_TRANSLATE_NOOP("SettingsForm", "Japanese"),
+    "ko": QT_TRANSLATE_NOOP("SettingsForm", "Korean"),
+    "zh": QT_TRANSLATE_NOOP("SettingsForm", "Chinese"),
 }
-_TASK_LABELS = {"transcribe": "Transcribe", "translate": "Translate to English"}
-_DEVICE_LABELS = {"auto": "Automatic", "cpu": "CPU", "cuda": "NVIDIA GPU (CUDA)"}
-_FORMAT_LABELS = {"srt": "SubRip (.srt)", "vtt": "WebVTT (.vtt)", "json": "JSON (.json)"}
+_TASK_LABELS = {
+    "transcribe": QT_TRANSLATE_NOOP("SettingsForm", "Transcribe"),
+    "translate": QT_TRANSLATE_NOOP("SettingsForm", "Translate to English"),
+}
+_DEVICE_LABELS = {
+    "auto": QT_TRANSLATE_NOOP("SettingsForm", "Automatic"),
+    "cpu": QT_TRANSLATE_NOOP("SettingsForm", "CPU"),
+    "cuda": QT_TRANSLATE_NOOP("SettingsForm", "NVIDIA GPU (CUDA)"),
+}
+_FORMAT_LABELS = {
+    "srt": QT_TRANSLATE_NOOP("SettingsForm", "SubRip (.srt)"),
+    "vtt": QT_TRANSLATE_NOOP("SettingsForm", "WebVTT (.vtt)"),
+    "json": QT_TRANSLATE_NOOP("SettingsForm", "JSON (.json)"),
+}
+
+
+def _t(text: str) -> str:
+    """One of the English texts above in the window's language."""
+    return QCoreApplication.translate("SettingsForm", text)
 
 
 def _installed_models() -> list[str]:
@@ -137,11 +159,15 @@ class SettingsForm(QWidget):
         self.editors: dict[str, QWidget] = {
             "model": self._folder_combo("model", ["auto", *model_names]),
             "language": self._data_combo(
-                (code, name if code == "auto" else f"{name} ({code})")
+                (code, _t(name) if code == "auto" else f"{_t(name)} ({code})")
                 for code, name in LANGUAGES.items()
             ),
-            "task": self._data_combo((t, _TASK_LABELS.get(t, t)) for t in TASKS),
-            "device": self._data_combo((d, _DEVICE_LABELS.get(d, d)) for d in DEVICES),
+            "task": self._data_combo(
+                (t, _t(_TASK_LABELS[t]) if t in _TASK_LABELS else t) for t in TASKS
+            ),
+            "device": self._data_combo(
+                (d, _t(_DEVICE_LABELS[d]) if d in _DEVICE_LABELS else d) for d in DEVICES
+            ),
             "compute_type": self._data_combo((c, c) for c in COMPUTE_TYPES),
             "beam_size": self._spin(1, 20),
             "vad": self._checkbox(),
@@ -149,14 +175,14 @@ class SettingsForm(QWidget):
             "word_timestamps": self._checkbox(),
             "align_model": self._folder_combo("align_model", ["auto", "none"]),
             "output_format": self._data_combo(
-                (f, _FORMAT_LABELS.get(f, f)) for f in OUTPUT_FORMATS
+                (f, _t(_FORMAT_LABELS[f]) if f in _FORMAT_LABELS else f) for f in OUTPUT_FORMATS
             ),
-            "threads": self._spin(0, 256, special="Automatic"),
+            "threads": self._spin(0, 256, special=_t(_DEVICE_LABELS["auto"])),
         }
         self._labels: dict[str, QLabel] = {}
         form = QFormLayout()
         for name, editor in self.editors.items():
-            label = QLabel(LABELS[name])
+            label = QLabel(_t(LABELS[name]))
             label.setBuddy(editor)
             self._labels[name] = label
             form.addRow(label, editor)
@@ -177,9 +203,9 @@ class SettingsForm(QWidget):
     def _auto_model_hint(combo: QWidget) -> QLabel:
         """Say under the model list what "auto" picks; the item keeps the value's own text."""
         if isinstance(combo, QComboBox) and combo.itemText(0) == "auto":
-            combo.setItemData(0, AUTO_MODEL_TIP, Qt.ItemDataRole.ToolTipRole)
-        hint = QLabel(AUTO_MODEL_HINT)
-        hint.setToolTip(AUTO_MODEL_TIP)
+            combo.setItemData(0, _t(AUTO_MODEL_TIP), Qt.ItemDataRole.ToolTipRole)
+        hint = QLabel(_t(AUTO_MODEL_HINT))
+        hint.setToolTip(_t(AUTO_MODEL_TIP))
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # quieter than the values
         return hint
 
@@ -197,7 +223,7 @@ class SettingsForm(QWidget):
         combo.setEditable(True)
         combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         combo.addItems(values)
-        combo.addItem(CHOOSE_FOLDER)
+        combo.addItem(_t(CHOOSE_FOLDER))
         combo.editTextChanged.connect(lambda text: self._folder_text_changed(name, text))
         combo.activated.connect(lambda index: self._folder_activated(name, combo, index))
         return combo
@@ -216,7 +242,7 @@ class SettingsForm(QWidget):
         spin.setRange(5.0, 120.0)
         spin.setDecimals(1)
         spin.setSingleStep(5.0)
-        spin.setSuffix(" s")
+        spin.setSuffix(self.tr(" s"))
         spin.valueChanged.connect(self._emit_changed)
         return spin
 
@@ -228,14 +254,14 @@ class SettingsForm(QWidget):
     # -- folder choice -----------------------------------------------------------
     def _folder_text_changed(self, name: str, text: str) -> None:
         # Picking "Choose folder…" puts that text in the box for a moment; it is not a value.
-        if text != CHOOSE_FOLDER:
+        if text != _t(CHOOSE_FOLDER):
             self._previous_text[name] = text
             self._emit_changed()
 
     def _folder_activated(self, name: str, combo: QComboBox, index: int) -> None:
-        if combo.itemText(index) != CHOOSE_FOLDER:
+        if combo.itemText(index) != _t(CHOOSE_FOLDER):
             return
-        folder = self._choose_folder(f"{LABELS[name]} folder")
+        folder = self._choose_folder(self.tr("{setting} folder").format(setting=_t(LABELS[name])))
         self._set_combo_text(combo, folder or self._previous_text.get(name, "auto"))
 
     @staticmethod
@@ -308,10 +334,16 @@ class SettingsForm(QWidget):
         editor = self.editors.get(name)
         if editor is not None:
             editor.setEnabled(False)
-            editor.setToolTip(reason)
-            self._labels[name].setText(f"{LOCK} {LABELS[name]}")
-            self._labels[name].setToolTip(reason)
-        lines = [f"{LOCK} {LABELS.get(n, n)}: {why}." for n, why in self._locked.items()]
+            editor.setToolTip(rule_text(reason))
+            self._labels[name].setText(f"{LOCK} {_t(LABELS[name])}")
+            self._labels[name].setToolTip(rule_text(reason))
+        lines = [
+            f"{LOCK} "
+            + self.tr("{setting}: {reason}.").format(
+                setting=_t(LABELS[n]) if n in LABELS else n, reason=rule_text(why)
+            )
+            for n, why in self._locked.items()
+        ]
         self.locked_notes.setText("\n".join(lines))
         self.locked_notes.show()
 
@@ -343,7 +375,7 @@ class _SettingsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.form = SettingsForm(self, models=models, choose_folder=choose_folder)
-        self.errors = _message_label("#b00020")
+        self.errors = _message_label(message_colour("error"))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -377,7 +409,7 @@ class DefaultSettingsDialog(_SettingsDialog):
         network: NetworkPreference | None = None,
     ) -> None:
         super().__init__(parent, models, choose_folder)
-        self.setWindowTitle("Default settings for new jobs")
+        self.setWindowTitle(self.tr("Default settings for new jobs"))
         self._result = settings
         self.network: NetworkSection | None = None
         self._network_result = network
@@ -397,7 +429,7 @@ class DefaultSettingsDialog(_SettingsDialog):
         try:
             settings = self.form.settings()
         except SettingsError as exc:
-            errors.append(exc.message)
+            errors.append(user_message(exc))
         if self.network is not None:
             errors.extend(self.network.problems())
         self._show_errors(errors)
@@ -437,18 +469,25 @@ class ResumeDialog(_SettingsDialog):
         choose_folder: FolderChooser | None = None,
     ) -> None:
         super().__init__(parent, models, choose_folder)
-        self.setWindowTitle(f"Resume {record.name}")
+        self.setWindowTitle(self.tr("Resume {name}").format(name=record.name))
         self._record = record
         self._detected = detected_language
         self._chunks_done = chunks_done
         self._aligned = aligned
 
-        done = [f"{chunks_done} chunk(s) already transcribed"]
-        if detected_language:
-            done.append(f"language detected: {detected_language}")
-        if aligned:
-            done.append("alignment finished")
-        summary = QLabel(f"<b>{escape(record.name)}</b><br>" + "; ".join(done) + ".")
+        if detected_language and aligned:
+            done = self.tr(
+                "{count} chunk(s) already transcribed; language detected: {language}; "
+                "alignment finished."
+            )
+        elif detected_language:
+            done = self.tr("{count} chunk(s) already transcribed; language detected: {language}.")
+        elif aligned:
+            done = self.tr("{count} chunk(s) already transcribed; alignment finished.")
+        else:
+            done = self.tr("{count} chunk(s) already transcribed.")
+        done = done.format(count=chunks_done, language=escape(detected_language or ""))
+        summary = QLabel(f"<b>{escape(record.name)}</b><br>{done}")
         summary.setWordWrap(True)
         summary.setToolTip(record.source)
 
@@ -461,11 +500,11 @@ class ResumeDialog(_SettingsDialog):
         if detected_language:
             self.form.set_locked("language", LANGUAGE_REASON)
 
-        self.warnings = _message_label("#a15c00")
-        self.redo_box = QCheckBox("Also redo the finished chunks with the new model")
-        self.redo_box.setToolTip("Your own edits to those chunks are kept.")
+        self.warnings = _message_label(message_colour("warning"))
+        self.redo_box = QCheckBox(self.tr("Also redo the finished chunks with the new model"))
+        self.redo_box.setToolTip(self.tr("Your own edits to those chunks are kept."))
         self.redo_box.hide()
-        self.ok_button().setText("Resume")
+        self.ok_button().setText(self.tr("Resume"))
         self._lay_out(summary, self.form, self.warnings, self.errors, self.redo_box)
         self.form.changed.connect(self._recheck)
         self._recheck()
@@ -485,10 +524,15 @@ class ResumeDialog(_SettingsDialog):
             aligned=self._aligned,
         )
         forced = [
-            f"{LABELS.get(f.setting, f.setting)} stays {f.kept!r}: {f.reason}"
+            self.tr("{setting} stays {value}: {reason}").format(
+                setting=_t(LABELS[f.setting]) if f.setting in LABELS else f.setting,
+                value=repr(f.kept),
+                reason=rule_text(f.reason),
+            )
             for f in self._check.forced
         ]
-        _show_lines(self.warnings, WARNING, [*forced, *self._check.warnings])
+        warnings = [rule_text(w) for w in self._check.warnings]
+        _show_lines(self.warnings, WARNING, [*forced, *warnings])
         self._show_errors(self._check.errors)
         self.redo_box.setVisible("model" in changes and self._chunks_done > 0)
         log.debug("resume check for %s: %s", self._record.id, self._check.to_dict())
@@ -502,7 +546,9 @@ class ResumeDialog(_SettingsDialog):
     def result_settings(self) -> JobSettings:
         """The settings the resumed job runs with: locked ones forced to the record's."""
         if self._check.settings is None:
-            raise SettingsError("Invalid settings: " + "; ".join(self._check.errors))
+            raise SettingsError(
+                "Invalid settings: {problems}", problems="; ".join(self._check.errors)
+            )
         return self._check.settings
 
     def redo_finished(self) -> bool:

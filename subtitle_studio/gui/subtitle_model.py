@@ -16,7 +16,9 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -30,6 +32,7 @@ from subtitle_studio.core.subtitle_checks import Problem, RowFlags, check_rows
 from subtitle_studio.core.subtitle_rules import LineRules
 from subtitle_studio.core.timecode import format_display, parse_time, to_milliseconds
 from subtitle_studio.errors import EditError
+from subtitle_studio.gui.error_text import user_message
 from subtitle_studio.gui.responsive import AllRolesAtOnce
 from subtitle_studio.gui.undo import DeleteRowsCommand, EditRowCommand, InsertRowCommand
 
@@ -37,15 +40,34 @@ logger = logging.getLogger(__name__)
 
 COL_INDEX, COL_START, COL_END, COL_DURATION, COL_CPS, COL_TEXT = range(6)
 COLUMN_COUNT = 6
-HEADERS = ("#", "Start", "End", "Duration", "CPS", "Text")
-HEADER_TIPS = (
-    "Subtitle number; ✎ marks a subtitle you edited",
-    "When the subtitle appears (double-click to change)",
-    "When the subtitle disappears (double-click to change)",
-    "How long the subtitle stays on screen",
-    "Reading speed in characters per second",
-    "The subtitle text (double-click to change; Shift+Enter for a new line)",
+#: Translation context of the table's headers and tooltips (``headerData`` translates).
+CONTEXT = "SubtitleTable"
+#: English sources; shown through ``QCoreApplication.translate(CONTEXT, …)``.
+HEADERS = (
+    QT_TRANSLATE_NOOP("SubtitleTable", "#"),
+    QT_TRANSLATE_NOOP("SubtitleTable", "Start"),
+    QT_TRANSLATE_NOOP("SubtitleTable", "End"),
+    QT_TRANSLATE_NOOP("SubtitleTable", "Duration"),
+    QT_TRANSLATE_NOOP("SubtitleTable", "CPS"),
+    QT_TRANSLATE_NOOP("SubtitleTable", "Text"),
 )
+HEADER_TIPS = (
+    QT_TRANSLATE_NOOP("SubtitleTable", "Subtitle number; ✎ marks a subtitle you edited"),
+    QT_TRANSLATE_NOOP("SubtitleTable", "When the subtitle appears (double-click to change)"),
+    QT_TRANSLATE_NOOP("SubtitleTable", "When the subtitle disappears (double-click to change)"),
+    QT_TRANSLATE_NOOP("SubtitleTable", "How long the subtitle stays on screen"),
+    QT_TRANSLATE_NOOP("SubtitleTable", "Reading speed in characters per second"),
+    QT_TRANSLATE_NOOP(
+        "SubtitleTable",
+        "The subtitle text (double-click to change; Shift+Enter for a new line)",
+    ),
+)
+#: The names of a row's fields in "Edited by you: …", in ``_FIELD_ORDER``.
+FIELD_NAMES = {
+    "text": QT_TRANSLATE_NOOP("SubtitleTable", "text"),
+    "start": QT_TRANSLATE_NOOP("SubtitleTable", "start"),
+    "end": QT_TRANSLATE_NOOP("SubtitleTable", "end"),
+}
 EDITABLE_COLUMNS = frozenset({COL_START, COL_END, COL_TEXT})
 MODIFIED_MARK = "✎"
 
@@ -73,6 +95,58 @@ _COLUMN_PROBLEMS = {
     COL_END: int(Problem.OVERLAP | Problem.BAD_TIMES),
     COL_DURATION: int(Problem.TOO_SHORT | Problem.TOO_LONG | Problem.BAD_TIMES),
 }
+
+
+def check_tooltip(flags: RowFlags) -> str:
+    """A row's problems, one translated sentence each (``RowFlags.tooltip`` in English).
+
+    The core's checks know no Qt, so their sentences are written again here, with the
+    numbers formatted exactly as the core formats them and filled in after translation.
+    """
+    bits, rules, out = flags.bits, flags.rules, []
+    if bits & Problem.BAD_TIMES:
+        out.append(
+            QCoreApplication.translate("SubtitleChecks", "Ends before it starts: fix its times.")
+        )
+    if bits & Problem.READING_SPEED:
+        out.append(
+            QCoreApplication.translate(
+                "SubtitleChecks",
+                "Too fast to read: {cps} characters per second (at most {max_cps}); "
+                "shorten the text or lengthen the time.",
+            ).format(cps=f"{flags.cps:.1f}", max_cps=f"{flags.max_cps:g}")
+        )
+    if bits & Problem.LINE_LENGTH:
+        out.append(
+            QCoreApplication.translate(
+                "SubtitleChecks", "A line has {count} characters (at most {limit})."
+            ).format(count=flags.longest_line, limit=flags.line_limit)
+        )
+    if bits & Problem.TOO_MANY_LINES:
+        out.append(
+            QCoreApplication.translate(
+                "SubtitleChecks", "{lines} lines (at most {max_lines})."
+            ).format(lines=flags.lines, max_lines=flags.max_lines)
+        )
+    if bits & Problem.TOO_SHORT:
+        out.append(
+            QCoreApplication.translate(
+                "SubtitleChecks", "Shown for {duration} s, less than {limit} s."
+            ).format(duration=f"{flags.duration:.3f}", limit=f"{rules.min_duration_s:g}")
+        )
+    if bits & Problem.TOO_LONG:
+        out.append(
+            QCoreApplication.translate(
+                "SubtitleChecks", "Shown for {duration} s, more than {limit} s."
+            ).format(duration=f"{flags.duration:.3f}", limit=f"{rules.max_duration_s:g}")
+        )
+    if bits & Problem.OVERLAP:
+        out.append(
+            QCoreApplication.translate(
+                "SubtitleChecks", "Overlaps the next subtitle by {overlap} s."
+            ).format(overlap=f"{flags.overlap:.3f}")
+        )
+    return "\n".join(out)
 
 
 def _normal_text(value: Any) -> str:
@@ -225,9 +299,9 @@ class SubtitleTableModel(AllRolesAtOnce, QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < COLUMN_COUNT:
             if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[section]
+                return QCoreApplication.translate(CONTEXT, str(HEADERS[section]))
             if role == Qt.ItemDataRole.ToolTipRole:
-                return HEADER_TIPS[section]
+                return QCoreApplication.translate(CONTEXT, str(HEADER_TIPS[section]))
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return _LEFT if section == COL_TEXT else _RIGHT
             return None
@@ -303,15 +377,31 @@ class SubtitleTableModel(AllRolesAtOnce, QAbstractTableModel):
     def _tooltip(self, row: Row, position: int) -> str | None:
         notes = []
         if row.inserted:
-            notes.append("Added by you")
+            notes.append(QCoreApplication.translate("SubtitleTable", "Added by you"))
         elif row.modified:
-            fields = [name for name in _FIELD_ORDER if name in row.changed]
-            notes.append("Edited by you: " + ", ".join(fields) if fields else "Edited by you")
+            fields = [
+                QCoreApplication.translate(CONTEXT, str(FIELD_NAMES[name]))
+                for name in _FIELD_ORDER
+                if name in row.changed
+            ]
+            if fields:
+                separator = QCoreApplication.translate("SubtitleTable", ", ")
+                notes.append(
+                    QCoreApplication.translate("SubtitleTable", "Edited by you: {fields}").format(
+                        fields=separator.join(fields)
+                    )
+                )
+            else:
+                notes.append(QCoreApplication.translate("SubtitleTable", "Edited by you"))
         if row.realigned:
-            notes.append("The times were re-aligned to your text")
+            notes.append(
+                QCoreApplication.translate(
+                    "SubtitleTable", "The times were re-aligned to your text"
+                )
+            )
         flags = self.row_flags(position)
         if flags.bits:
-            notes.append(flags.tooltip)
+            notes.append(check_tooltip(flags))
         return "\n".join(notes) if notes else None
 
     @staticmethod
@@ -366,7 +456,7 @@ class SubtitleTableModel(AllRolesAtOnce, QAbstractTableModel):
             )
         except EditError as exc:
             logger.info("edit of %s refused: %s", row.id, exc)
-            self.editRefused.emit(str(exc))
+            self.editRefused.emit(user_message(exc))
             return False
         if command is not None:
             self._undo_stack.push(command)
@@ -379,14 +469,14 @@ class SubtitleTableModel(AllRolesAtOnce, QAbstractTableModel):
             return parse_time(value)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value)
-        raise EditError(f"Cannot read {value!r} as a time: type it like 1:02.500.")
+        raise EditError("Cannot read {value} as a time: type it like 1:02.500.", value=f"{value!r}")
 
     def delete_rows(self, row_ids: list[str]) -> bool:
         """Delete rows as one undoable step; False (and ``editRefused``) if refused."""
         try:
             command = DeleteRowsCommand(self._document, row_ids, on_change=self.editApplied.emit)
         except EditError as exc:
-            self.editRefused.emit(str(exc))
+            self.editRefused.emit(user_message(exc))
             return False
         if not command.changed:
             return False
@@ -402,7 +492,7 @@ class SubtitleTableModel(AllRolesAtOnce, QAbstractTableModel):
                 self._document, start, end, text, on_change=self.editApplied.emit
             )
         except EditError as exc:
-            self.editRefused.emit(str(exc))
+            self.editRefused.emit(user_message(exc))
             return None
         self._undo_stack.push(command)
         self.editApplied.emit(command.row_id)

@@ -19,12 +19,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from subtitle_studio.core.document import RowState, SubtitleDocument
 from subtitle_studio.core.edit_ops import Change
 from subtitle_studio.core.timecode import format_display
 from subtitle_studio.errors import EditError
+from subtitle_studio.gui.error_text import change_text
 
 logger = logging.getLogger(__name__)
 
@@ -114,18 +116,23 @@ class EditRowCommand(_StateCommand):
         number = _number(document, row_id)
         before = document.state_of(row_id)
         if before.row is None:
-            raise EditError(f"There is no subtitle {row_id}.")
+            raise EditError("There is no subtitle {row_id}.", row_id=row_id)
         document.edit(row_id, text=text, start=start, end=end)
         after = document.state_of(row_id)
-        fields = []
-        if after.row is not None and after.row.text != before.row.text:
-            fields.append("text")
-        if after.row is not None and (after.row.start, after.row.end) != (
+        text_changed = after.row is not None and after.row.text != before.row.text
+        times_changed = after.row is not None and (after.row.start, after.row.end) != (
             before.row.start,
             before.row.end,
-        ):
-            fields.append("times")
-        label = f"Edit subtitle {number}" + (f" ({' and '.join(fields)})" if fields else "")
+        )
+        if text_changed and times_changed:
+            label = QCoreApplication.translate("Undo", "Edit subtitle {number} (text and times)")
+        elif text_changed:
+            label = QCoreApplication.translate("Undo", "Edit subtitle {number} (text)")
+        elif times_changed:
+            label = QCoreApplication.translate("Undo", "Edit subtitle {number} (times)")
+        else:
+            label = QCoreApplication.translate("Undo", "Edit subtitle {number}")
+        label = label.format(number=number)
         super().__init__(document, [before], [after], label, on_change)
 
     @classmethod
@@ -171,8 +178,11 @@ class DeleteRowsCommand(_StateCommand):
                 document.restore(state)
             raise
         after = [document.state_of(row_id) for row_id in ids]
-        many = f"Delete {len(ids)} subtitles"
-        label = f"Delete subtitle {numbers[0]}" if len(ids) == 1 else many
+        if len(ids) == 1:
+            label = QCoreApplication.translate("Undo", "Delete subtitle {number}")
+        else:
+            label = QCoreApplication.translate("Undo", "Delete {count} subtitles")
+        label = label.format(number=numbers[0] if numbers else "", count=len(ids))
         super().__init__(document, before, after, label, on_change)
 
 
@@ -192,7 +202,9 @@ class InsertRowCommand(_StateCommand):
         row = document.insert(start, end, text)
         before = RowState(row.id, None, None, None, None)
         after = document.state_of(row.id)
-        label = f"Add subtitle at {format_display(start)}"
+        label = QCoreApplication.translate("Undo", "Add subtitle at {time}").format(
+            time=format_display(start)
+        )
         super().__init__(document, [before], [after], label, on_change)
 
     @property
@@ -211,7 +223,7 @@ class ChangeCommand(_StateCommand):
         *,
         on_change: ChangeListener | None = None,
     ) -> None:
-        super().__init__(document, change.before, change.after, change.label, on_change)
+        super().__init__(document, change.before, change.after, change_text(change), on_change)
 
     def _put(self, states: Iterable[RowState]) -> None:
         # Many rows at once (shifting every subtitle): one pass over the table.

@@ -200,6 +200,34 @@ def test_save_asks_once_then_writes_the_file(opened) -> None:
     assert srt.with_suffix(".vtt").read_text(encoding="utf-8").startswith("WEBVTT")
 
 
+def test_save_with_encoding_writes_that_encoding_and_save_keeps_it(opened) -> None:
+    window, srt = opened
+    files = window.document_files
+    document = window.session.documents[window.current_job].document
+    document.edit(document.rows[0].id, text="字幕 one")
+    offered: list[str] = []
+    files.ask_encoding = lambda current: offered.append(current) or "utf-16"
+    files.ask_save_path = lambda default: srt.with_name("wide.srt")
+
+    files.act_save_encoding.trigger()
+
+    wide = srt.with_name("wide.srt")
+    assert offered == ["utf-8"]  # the encoding it was opened with is the default
+    assert wide.read_bytes().startswith(b"\xff\xfe")  # UTF-16 little-endian with its BOM
+    assert read_subtitles(wide).rows[0]["text"] == "字幕 one"
+    document.edit(document.rows[1].id, text="two")
+    files.act_save.trigger()  # plain Save now writes the chosen file in the chosen encoding
+    again = read_subtitles(wide)
+    assert again.encoding.startswith("utf-16") and again.rows[1]["text"] == "two"
+    # An encoding that cannot store the text refuses and writes nothing.
+    files.ask_encoding = lambda current: "cp1252"
+    files.ask_save_path = lambda default: srt.with_name("western.srt")
+    errors: list[str] = []
+    window.prompts.show_error = lambda title, text: errors.append(text)
+    files.act_save_encoding.trigger()
+    assert errors and "UTF-8" in errors[0] and not srt.with_name("western.srt").exists()
+
+
 def test_reopening_offers_to_continue(make_window, tmp_path: Path) -> None:
     window = make_window()
     srt = tmp_path / "again.srt"
@@ -210,6 +238,10 @@ def test_reopening_offers_to_continue(make_window, tmp_path: Path) -> None:
     window.document_files.ask_continue = lambda name: False
     [second] = window.add_files([srt])
     assert second != first and window.current_job == second
+    # Starting again replaces the earlier document, in the store and in the job list.
+    assert [r.id for r in window.store.list()] == [second]
+    assert first not in window.session.documents
+    assert window.jobs.rowCount() == 1
 
 
 def test_a_dropped_srt_opens_for_editing_and_transcribes_nothing(
