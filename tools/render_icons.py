@@ -24,9 +24,11 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-from PySide6.QtGui import QGuiApplication, QImage, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtSvg import QSvgRenderer
+
+from subtitle_studio.gui.icons import render_svg
 
 log = logging.getLogger("render_icons")
 
@@ -51,13 +53,7 @@ def render(svg: Path, size: int) -> QImage:
     renderer = QSvgRenderer(str(svg))
     if not renderer.isValid():
         raise ValueError(f"{svg} is not a valid SVG drawing")
-    image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    renderer.render(painter)
-    painter.end()
-    return image.convertToFormat(QImage.Format.Format_ARGB32)
+    return render_svg(renderer, size).convertToFormat(QImage.Format.Format_ARGB32)
 
 
 def png_bytes(image: QImage) -> bytes:

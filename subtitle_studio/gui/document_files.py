@@ -257,22 +257,16 @@ class DocumentFiles(QObject):
 
     @Slot()
     def save_as(self) -> Path | None:
-        current = self._current()
-        if current is None:
-            return None
-        record, rows = current
-        default = Path(record.document["path"] if record.document else record.source)
-        target = self.ask_save_path(default.with_suffix(default.suffix or ".srt"))
-        if target is None:
-            return None
-        if record.document is None:
-            self.window.show_banner(self.tr("Use Export for a transcription job's subtitles."))
-            return None
-        return self._write(record, rows, target)
+        return self._save_elsewhere(ask_encoding=False)
 
     @Slot()
     def save_with_encoding(self) -> Path | None:
         """Save As, in a text encoding the user picks (Save then keeps that encoding)."""
+        return self._save_elsewhere(ask_encoding=True)
+
+    def _save_elsewhere(self, *, ask_encoding: bool) -> Path | None:
+        """Save to a file the user picks (the file dialog asks before replacing one), in
+        an encoding the user picks too when ``ask_encoding``."""
         current = self._current()
         if current is None:
             return None
@@ -280,14 +274,14 @@ class DocumentFiles(QObject):
         if record.document is None:
             self.window.show_banner(self.tr("Use Export for a transcription job's subtitles."))
             return None
-        encoding = self.ask_encoding(str(record.document.get("encoding", "utf-8")))
-        if encoding is None:
-            return None
+        encoding = None
+        if ask_encoding:
+            encoding = self.ask_encoding(str(record.document.get("encoding", "utf-8")))
+            if encoding is None:
+                return None
         default = Path(record.document["path"])
-        target = self.ask_save_path(default)
+        target = self.ask_save_path(default.with_suffix(default.suffix or ".srt"))
         if target is None:
-            return None
-        if needs_overwrite_confirmation(record, target) and not self.confirm_overwrite(target):
             return None
         return self._write(record, rows, target, encoding)
 

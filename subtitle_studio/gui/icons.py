@@ -67,6 +67,12 @@ def tinted_image(name: str, colour: str, size: int) -> QImage:
     renderer = QSvgRenderer(QByteArray(source.encode("utf-8")))
     if not renderer.isValid():
         raise ValueError(f"the toolbar icon {name}.svg is not a valid SVG drawing")
+    return render_svg(renderer, size)
+
+
+def render_svg(renderer: QSvgRenderer, size: int) -> QImage:
+    """``renderer``'s drawing at ``size`` × ``size`` px, antialiased on transparency
+    (premultiplied ARGB); ``tools/render_icons.py`` renders the application icon so too."""
     image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QObject,
     Qt,
@@ -76,35 +77,24 @@ from subtitle_studio.gui.theme import message_colour
 log = logging.getLogger(__name__)
 
 
+def _button(source: str) -> Any:
+    """A dataclass field: a push button labelled ``source`` in the window's language."""
+    return field(
+        default_factory=lambda: QPushButton(QCoreApplication.translate("ModelsDialog", source))
+    )
+
+
 @dataclass
 class _Buttons:
     """The dialog's buttons (their texts in the "ModelsDialog" translation context)."""
 
-    download: QPushButton = field(
-        default_factory=lambda: QPushButton(QCoreApplication.translate("ModelsDialog", "&Download"))
-    )
-    cancel: QPushButton = field(
-        default_factory=lambda: QPushButton(
-            QCoreApplication.translate("ModelsDialog", "&Cancel download")
-        )
-    )
-    repair: QPushButton = field(
-        default_factory=lambda: QPushButton(QCoreApplication.translate("ModelsDialog", "&Repair"))
-    )
-    verify: QPushButton = field(
-        default_factory=lambda: QPushButton(QCoreApplication.translate("ModelsDialog", "&Verify"))
-    )
-    import_folder: QPushButton = field(
-        default_factory=lambda: QPushButton(
-            QCoreApplication.translate("ModelsDialog", "&Import folder…")
-        )
-    )
-    delete: QPushButton = field(
-        default_factory=lambda: QPushButton(QCoreApplication.translate("ModelsDialog", "De&lete"))
-    )
-    close: QPushButton = field(
-        default_factory=lambda: QPushButton(QCoreApplication.translate("ModelsDialog", "Close"))
-    )
+    download: QPushButton = _button(QT_TRANSLATE_NOOP("ModelsDialog", "&Download"))
+    cancel: QPushButton = _button(QT_TRANSLATE_NOOP("ModelsDialog", "&Cancel download"))
+    repair: QPushButton = _button(QT_TRANSLATE_NOOP("ModelsDialog", "&Repair"))
+    verify: QPushButton = _button(QT_TRANSLATE_NOOP("ModelsDialog", "&Verify"))
+    import_folder: QPushButton = _button(QT_TRANSLATE_NOOP("ModelsDialog", "&Import folder…"))
+    delete: QPushButton = _button(QT_TRANSLATE_NOOP("ModelsDialog", "De&lete"))
+    close: QPushButton = _button(QT_TRANSLATE_NOOP("ModelsDialog", "Close"))
 
 
 class ModelsDialog(QDialog):
