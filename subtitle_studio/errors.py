@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 
@@ -43,13 +43,19 @@ class StudioError(Exception):
 
     def __init__(self, template: str, /, **params: object) -> None:
         self.template = template
-        #: Strings, so they survive JSON (job.json, events) and formatting never surprises.
-        self.params = {name: str(value) for name, value in params.items()}
+        #: Strings, so they survive JSON (job.json, events) and formatting never surprises;
+        #: a ``Message`` stays one, so the window can translate it too.
+        self.params = _string_params(params)
         self.message = template.format(**self.params) if self.params else template
         super().__init__(self.message)
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def text(self) -> Message:
+        """The message as a ``Message``, for lists of reasons the window shows translated."""
+        return Message.filled(self.template, self.params)
 
     def to_dict(self) -> dict[str, Any]:
         """What a job's record and ``error`` event keep, so it can be shown translated later."""
@@ -132,6 +138,50 @@ class StorageError(StudioError):
                 "A file or folder was removed while the job was using it: {where}.", where=where
             )
         return cls("Could not write {where}: {reason}.", where=where, reason=exc.strerror or exc)
+
+
+def _string_params(params: Mapping[str, object]) -> dict[str, str]:
+    return {
+        name: value if isinstance(value, Message) else str(value) for name, value in params.items()
+    }
+
+
+class Message(str):
+    """English text from the core that the window shows in its own language.
+
+    It is the filled-in English string (so the CLI, the log, JSON and every ``str``
+    operation use it unchanged) and it also keeps its ``template`` and ``params``, which
+    ``gui/error_text.user_message`` translates like a ``StudioError``'s: a model's
+    status detail, a line of an opened file that could not be read, a reason a setting
+    is invalid. Built like an exception, ``Message("{name} is damaged.", name=...)``,
+    so ``tools/error_strings.py`` checks and lists its template. Anything built from it
+    (``+``, ``format``) is a plain ``str`` again and reads in English.
+    """
+
+    template: str
+    params: dict[str, str]
+
+    def __new__(cls, template: str, /, **params: object) -> Message:
+        return cls.filled(template, params)
+
+    @classmethod
+    def filled(cls, template: str, params: Mapping[str, object]) -> Message:
+        """``template`` filled with ``params`` (for templates that are not literals here)."""
+        values = _string_params(params)
+        self = str.__new__(cls, template.format(**values) if values else template)
+        self.template = template
+        self.params = values
+        return self
+
+    @classmethod
+    def joined(cls, items: Sequence[str], separator: str = "; ") -> Message:
+        """``items`` in one line; each one that is a ``Message`` is still translated."""
+        names = [f"item{k}" for k in range(len(items))]
+        template = separator.join("{" + name + "}" for name in names)
+        return cls.filled(template, dict(zip(names, items, strict=True)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Message.filled, (self.template, self.params))
 
 
 def translatable(template: str) -> str:

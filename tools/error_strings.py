@@ -9,8 +9,10 @@ module that lupdate does read.
 
 It also refuses raise sites the window could not translate: an f-string, ``.format()``
 or concatenation as the message, or parameters that do not match the template's
-placeholders. Other core text the window shows translated (a failed job's details) is
-marked ``translatable("…")`` and listed too.
+placeholders. Other core text the window shows translated is built the same way as a
+``Message("…", name=…)`` (a model's status, a line of a file that could not be read) or,
+when it is filled in elsewhere (a failed job's details), marked ``translatable("…")``;
+both are checked and listed too.
 
     python tools/error_strings.py           # rewrite the generated module
     python tools/error_strings.py --check   # exit 1 when it is out of date (what CI's test does)
@@ -39,6 +41,8 @@ STRICT = ("errors.py", "core", "engines")
 CONTEXT = "Errors"
 #: ``errors.translatable``: marks other core text the window translates in that context.
 MARKER = "translatable"
+#: ``errors.Message``: core text built like an exception (a template and its parameters).
+TEXT = "Message"
 LINE_LENGTH = 100
 
 HEADER = '''\
@@ -146,8 +150,8 @@ def _marked(path: Path, node: ast.Call) -> Site:
 
 
 def collect(parts: tuple[str, ...] = SOURCES) -> list[Site]:
-    """Every ``StudioError`` construction in the given parts of the package."""
-    names = error_class_names()
+    """Every ``StudioError`` and ``Message`` construction in the given parts of the package."""
+    names = error_class_names() | {TEXT}
     sites: list[Site] = []
     for path in _files(parts):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))

@@ -296,6 +296,14 @@
         <translation>“{setting}”不是已知的模型。已知模型：{whisper_models}；也可以指定一个包含 faster-whisper 模型的文件夹。</translation>
     </message>
     <message>
+        <source>A blank line is missing before this subtitle.</source>
+        <translation>这条字幕前缺少空行。</translation>
+    </message>
+    <message>
+        <source>A blank line splits the subtitle above; the text after it was kept with that subtitle.</source>
+        <translation>一个空行把上面的字幕隔开了；空行后的文字已并入那条字幕。</translation>
+    </message>
+    <message>
         <source>A file or folder was removed while the job was using it: {where}.</source>
         <translation>任务正在使用的文件或文件夹被删除了：{where}。</translation>
     </message>
@@ -476,6 +484,14 @@
         <translation>换行符必须是 &apos;\n&apos; 或 &apos;\r\n&apos;。</translation>
     </message>
     <message>
+        <source>Line {line} is not part of any subtitle; skipped.</source>
+        <translation>第 {line} 行不属于任何字幕；已跳过。</translation>
+    </message>
+    <message>
+        <source>Lines {first}–{last} are not part of any subtitle; skipped.</source>
+        <translation>第 {first}–{last} 行不属于任何字幕；已跳过。</translation>
+    </message>
+    <message>
         <source>Log file: {log_file}</source>
         <translation>日志文件：{log_file}</translation>
     </message>
@@ -620,6 +636,10 @@
         <translation>第 {number} 条字幕的时间不可能成立（{start}，{end}）。</translation>
     </message>
     <message>
+        <source>Subtitle {number} is only a number; skipped.</source>
+        <translation>字幕 {number} 只有一个序号；已跳过。</translation>
+    </message>
+    <message>
         <source>Subtitle {number} is too short to split.</source>
         <translation>第 {number} 条字幕太短，无法拆分。</translation>
     </message>
@@ -634,6 +654,10 @@
     <message>
         <source>Subtitle {number}: {error}</source>
         <translation>第 {number} 条字幕：{error}</translation>
+    </message>
+    <message>
+        <source>Subtitle {number}: {line} is not a timing line (expected 00:00:01,000 --&gt; 00:00:02,500); that subtitle was skipped.</source>
+        <translation>字幕 {number}：{line} 不是时间行（应为 00:00:01,000 --&gt; 00:00:02,500）；这条字幕已跳过。</translation>
     </message>
     <message>
         <source>Subtitles need at least one line of at least one character.</source>
@@ -674,6 +698,10 @@
     <message>
         <source>The encoding {codec} cannot store {char} (U+{code_point}); save the file as UTF-8 instead.</source>
         <translation>编码 {codec} 无法保存 {char}（U+{code_point}）；请改为以 UTF-8 保存文件。</translation>
+    </message>
+    <message>
+        <source>The file does not start with WEBVTT.</source>
+        <translation>文件开头不是 WEBVTT。</translation>
     </message>
     <message>
         <source>The file is not valid {codec} text (byte {byte} at offset {position}); choose another encoding.</source>
@@ -752,6 +780,14 @@
         <translation>时间为空：请按 1:02.500 或 00:01:02,500 的格式输入。</translation>
     </message>
     <message>
+        <source>The time {time} is not valid (expected 0:00:01.00); this event was skipped.</source>
+        <translation>时间 {time} 无效（应为 0:00:01.00）；这一事件已跳过。</translation>
+    </message>
+    <message>
+        <source>The timing line {line} is not valid (expected {example}); that subtitle was skipped.</source>
+        <translation>时间行 {line} 无效（应为 {example}）；这条字幕已跳过。</translation>
+    </message>
+    <message>
         <source>The transcription model &apos;{model_name}&apos; could not be loaded on {device} ({error}). Choose another model, device or compute type.</source>
         <translation>无法在 {device} 上加载转录模型“{model_name}”（{error}）。请选择其他模型、设备或计算类型。</translation>
     </message>
@@ -788,8 +824,20 @@
         <translation>打开此对话框时没有提供模型下载设置。</translation>
     </message>
     <message>
+        <source>This event has too few fields; it was skipped.</source>
+        <translation>这一事件的字段太少；已跳过。</translation>
+    </message>
+    <message>
         <source>This job was not opened from a subtitle file.</source>
         <translation>此任务不是从字幕文件打开的。</translation>
+    </message>
+    <message>
+        <source>This subtitle ends before it starts; it was skipped.</source>
+        <translation>这条字幕的结束时间早于开始时间；已跳过。</translation>
+    </message>
+    <message>
+        <source>This subtitle has no text; it was skipped.</source>
+        <translation>这条字幕没有文字；已跳过。</translation>
     </message>
     <message>
         <source>Transcription failed on chunk {segment_index}: {error}</source>
@@ -812,6 +860,10 @@
         <translation>未知的字幕格式 {fmt}；请选择以下之一：{formats}。</translation>
     </message>
     <message>
+        <source>VAD must be true or false</source>
+        <translation>语音活动检测（VAD）只能是“是”或“否”</translation>
+    </message>
+    <message>
         <source>Your edits in {where} are damaged ({error}).</source>
         <translation>{where} 中的编辑内容已损坏（{error}）。</translation>
     </message>
@@ -820,12 +872,196 @@
         <translation>无法读取 {where} 中的编辑内容（{error}）。</translation>
     </message>
     <message>
+        <source>accurate</source>
+        <translation>准确</translation>
+    </message>
+    <message>
+        <source>accurate English</source>
+        <translation>英语准确</translation>
+    </message>
+    <message>
+        <source>alignment model must be &apos;auto&apos;, &apos;none&apos;, a model name or a folder</source>
+        <translation>对齐模型必须是 auto、none、模型名称或文件夹</translation>
+    </message>
+    <message>
+        <source>an unfinished download; Repair starts it again</source>
+        <translation>下载未完成；“修复”会重新开始下载</translation>
+    </message>
+    <message>
+        <source>beam size must be a whole number from 1 to 20</source>
+        <translation>束宽必须是 1 到 20 之间的整数</translation>
+    </message>
+    <message>
+        <source>bundled with the application</source>
+        <translation>随应用程序附带</translation>
+    </message>
+    <message>
+        <source>bundled with the application (the downloaded copy is {state}: {detail})</source>
+        <translation>随应用程序附带（下载的副本{state}：{detail}）</translation>
+    </message>
+    <message>
+        <source>chunk length must be between 5 and 120 seconds</source>
+        <translation>片段长度必须在 5 到 120 秒之间</translation>
+    </message>
+    <message>
+        <source>compute type must be one of {choices}</source>
+        <translation>计算类型必须是以下之一：{choices}</translation>
+    </message>
+    <message>
+        <source>damaged (checksum differs): {damaged}. Repair downloads them again.</source>
+        <translation>已损坏（校验和不符）：{damaged}。“修复”会重新下载这些文件。</translation>
+    </message>
+    <message>
+        <source>device must be one of {choices}</source>
+        <translation>设备必须是以下之一：{choices}</translation>
+    </message>
+    <message>
+        <source>download stopped: {present} of {total} downloaded; downloading again resumes</source>
+        <translation>下载已中断：已下载 {present}，共 {total}；再次下载会从断点继续</translation>
+    </message>
+    <message>
+        <source>downloaded, {size}</source>
+        <translation>已下载，{size}</translation>
+    </message>
+    <message>
+        <source>downloading</source>
+        <translation>下载中</translation>
+    </message>
+    <message>
+        <source>downloading in another window</source>
+        <translation>正在另一个窗口中下载</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>fast</source>
+        <translation>速度快</translation>
+    </message>
+    <message>
+        <source>fast English</source>
+        <translation>英语，速度快</translation>
+    </message>
+    <message>
+        <source>fast; English is its strength</source>
+        <translation>速度快；擅长英语</translation>
+    </message>
+    <message>
+        <source>fastest, least accurate</source>
+        <translation>速度最快，准确度最低</translation>
+    </message>
+    <message>
+        <source>files are present but were never checked; Repair downloads what is missing or damaged</source>
+        <translation>文件已存在但从未校验；“修复”会下载缺失或损坏的部分</translation>
+    </message>
+    <message>
+        <source>good English</source>
+        <translation>英语效果好</translation>
+    </message>
+    <message>
+        <source>good balance of speed and accuracy</source>
+        <translation>速度与准确度兼顾</translation>
+    </message>
+    <message>
+        <source>imported, {size}</source>
+        <translation>已导入，{size}</translation>
+    </message>
+    <message>
+        <source>in another program&apos;s download cache</source>
+        <translation>位于其他程序的下载缓存中</translation>
+    </message>
+    <message>
+        <source>incomplete</source>
+        <translation>不完整</translation>
+    </message>
+    <message>
+        <source>language must be a language code such as &apos;en&apos;, or &apos;auto&apos;</source>
+        <translation>语言必须是语言代码（如 en）或 auto</translation>
+    </message>
+    <message>
         <source>lrelease could not compile {name} (exit {code}): {output}</source>
         <translation>lrelease 无法编译 {name}（退出码 {code}）：{output}</translation>
     </message>
     <message>
+        <source>minimum pause must be between 50 and 3000 ms</source>
+        <translation>最短停顿必须在 50 到 3000 毫秒之间</translation>
+    </message>
+    <message>
+        <source>missing or short: {missing}. Repair downloads them again.</source>
+        <translation>缺失或不完整：{missing}。“修复”会重新下载这些文件。</translation>
+    </message>
+    <message>
+        <source>missing or short: {missing}; damaged (checksum differs): {damaged}. Repair downloads them again.</source>
+        <translation>缺失或不完整：{missing}；已损坏（校验和不符）：{damaged}。“修复”会重新下载这些文件。</translation>
+    </message>
+    <message>
+        <source>model must be a model name or folder</source>
+        <translation>模型必须是模型名称或文件夹</translation>
+    </message>
+    <message>
+        <source>most accurate, slow on CPU</source>
+        <translation>最准确，在 CPU 上较慢</translation>
+    </message>
+    <message>
+        <source>near large-v3 accuracy, several times faster</source>
+        <translation>准确度接近 large-v3，速度快数倍</translation>
+    </message>
+    <message>
+        <source>not UTF-8 text at byte {offset}</source>
+        <translation>第 {offset} 字节处不是 UTF-8 文本</translation>
+    </message>
+    <message>
+        <source>not downloaded</source>
+        <translation>未下载</translation>
+    </message>
+    <message>
+        <source>not valid JSON at line {line}, column {column}</source>
+        <translation>第 {line} 行第 {column} 列不是有效的 JSON</translation>
+    </message>
+    <message>
+        <source>output format must be one of {choices}</source>
+        <translation>输出格式必须是以下之一：{choices}</translation>
+    </message>
+    <message>
+        <source>task must be one of {choices}</source>
+        <translation>任务类型必须是以下之一：{choices}</translation>
+    </message>
+    <message>
+        <source>threads must be 0 (automatic) or a positive number</source>
+        <translation>线程数必须是 0（自动）或正整数</translation>
+    </message>
+    <message>
+        <source>unknown setting &apos;{name}&apos;</source>
+        <translation>未知设置“{name}”</translation>
+    </message>
+    <message>
+        <source>unknown size</source>
+        <translation>大小未知</translation>
+    </message>
+    <message>
+        <source>very accurate, slow on CPU</source>
+        <translation>非常准确，在 CPU 上较慢</translation>
+    </message>
+    <message>
+        <source>whisperX default</source>
+        <translation>whisperX 默认</translation>
+    </message>
+    <message>
+        <source>whisperX default (torchaudio)</source>
+        <translation>whisperX 默认（torchaudio）</translation>
+    </message>
+    <message>
+        <source>word timestamps must be true or false</source>
+        <translation>逐词时间戳只能是“是”或“否”</translation>
+    </message>
+    <message>
         <source>{encoding} is not a text encoding Subtitle Studio knows.</source>
         <translation>{encoding} 不是 Subtitle Studio 认识的文本编码。</translation>
+    </message>
+    <message>
+        <source>{error} ({present} of {total} downloaded; downloading again resumes)</source>
+        <translation>{error}（已下载 {present}，共 {total}；再次下载会从断点继续）</translation>
     </message>
     <message>
         <source>{folder} is not a faster-whisper model folder (it needs model.bin and config.json).</source>
@@ -874,6 +1110,10 @@
     <message>
         <source>{model_id} was downloaded but is not usable: {detail}</source>
         <translation>{model_id} 已下载，但无法使用：{detail}</translation>
+    </message>
+    <message>
+        <source>{name} ({present} of {size})</source>
+        <translation>{name}（{present} / {size}）</translation>
     </message>
     <message>
         <source>{name} appears to be truncated: only {decoded} s of its {duration} s could be decoded. Download or copy it again.</source>
@@ -942,6 +1182,10 @@
     <message>
         <source>{path} was not found.</source>
         <translation>找不到 {path}。</translation>
+    </message>
+    <message>
+        <source>{percent}% of {total}, {speed}/s</source>
+        <translation>{percent}%，共 {total}，{speed}/s</translation>
     </message>
     <message>
         <source>{problems}.</source>
@@ -1496,23 +1740,6 @@ Failed: {error}</source>
     <message>
         <source>importing</source>
         <translation>导入中</translation>
-    </message>
-    <message>
-        <source>not downloaded</source>
-        <extracomment>The core&apos;s fixed status details (``ModelStatus.detail``), listed for Qt Linguist. ``status_detail`` looks any detail up, so one with numbers in it stays English.</extracomment>
-        <translation>未下载</translation>
-    </message>
-    <message>
-        <source>downloading in another window</source>
-        <translation>正在另一个窗口中下载</translation>
-    </message>
-    <message>
-        <source>an unfinished download; Repair starts it again</source>
-        <translation>下载未完成；“修复”会重新开始下载</translation>
-    </message>
-    <message>
-        <source>files are present but were never checked; Repair downloads what is missing or damaged</source>
-        <translation>文件已存在但从未校验；“修复”会下载缺失或损坏的部分</translation>
     </message>
     <message>
         <source>starting…</source>

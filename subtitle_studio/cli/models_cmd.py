@@ -29,7 +29,14 @@ from typing import TYPE_CHECKING, Any, TextIO
 from subtitle_studio.cli.runner import EXIT_FAILED, EXIT_OK, EXIT_PAUSED, EXIT_USAGE
 from subtitle_studio.core.bus import MODELS_CHANNEL, EventBus
 from subtitle_studio.core.model_catalog import ALIGN, WHISPER, CatalogEntry
-from subtitle_studio.core.model_store import MISSING, READY, ModelStatus, guess_entry, human_bytes
+from subtitle_studio.core.model_store import (
+    MISSING,
+    NOT_DOWNLOADED,
+    READY,
+    ModelStatus,
+    guess_entry,
+    human_bytes,
+)
 from subtitle_studio.errors import ModelError, StudioError
 
 if TYPE_CHECKING:
@@ -128,7 +135,7 @@ def _home_status(manager: ModelManager, entry: CatalogEntry, status: ModelStatus
     if status.origin == "bundled":
         return manager.store.inspect(entry)
     if status.origin == "cache":
-        return ModelStatus(entry.model_id, MISSING, "not downloaded")
+        return ModelStatus(entry.model_id, MISSING, NOT_DOWNLOADED)
     return status
 
 

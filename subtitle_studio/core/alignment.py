@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from subtitle_studio.core.atomic import read_json, write_json_atomic
+from subtitle_studio.core.atomic import json_problem, read_json, write_json_atomic
 from subtitle_studio.core.speech import SpeechEdges
 from subtitle_studio.core.subtitle_rules import (
     DEFAULT_RULES,
@@ -207,7 +207,7 @@ class AlignedDoc:
             raise CheckpointError(
                 "{where} is corrupt ({error}); the job will be aligned again.",
                 where=where,
-                error=exc,
+                error=json_problem(exc),
             ) from exc
         try:
             if data["job_id"] != job_id:

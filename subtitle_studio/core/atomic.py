@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from subtitle_studio.errors import StorageError
+from subtitle_studio.errors import Message, StorageError
 
 
 def fsync_dir(folder: Path) -> None:
@@ -73,6 +73,19 @@ def read_json(path: Path) -> Any:
             return json.load(handle, parse_float=_finite_float, parse_constant=_no_constant)
         except RecursionError as exc:
             raise ValueError("the JSON is nested too deeply") from exc
+
+
+def json_problem(exc: Exception) -> str:
+    """Why ``read_json`` failed, for a "corrupt" message: the place in the file for broken
+    JSON and plain words for bad bytes, as a ``Message`` the window can translate (the
+    decoder's own English otherwise)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return Message(
+            "not valid JSON at line {line}, column {column}", line=exc.lineno, column=exc.colno
+        )
+    if isinstance(exc, UnicodeDecodeError):
+        return Message("not UTF-8 text at byte {offset}", offset=exc.start)
+    return str(exc)
 
 
 def _finite_float(text: str) -> float:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from subtitle_studio.core.atomic import read_json, write_text_atomic
+from subtitle_studio.core.atomic import json_problem, read_json, write_text_atomic
 from subtitle_studio.errors import CheckpointError
 
 CHECKPOINT_VERSION = 1
@@ -236,7 +236,7 @@ def load_checkpoint(folder: Path, job_id: str) -> Checkpoint | None:
         raise CheckpointError(
             "The checkpoint {where} is corrupt ({error}); the job cannot resume from it.",
             where=where,
-            error=exc,
+            error=json_problem(exc),
         ) from exc
     return Checkpoint.from_dict(data, where, job_id)
 

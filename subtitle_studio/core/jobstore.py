@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from subtitle_studio.core import paths
-from subtitle_studio.core.atomic import fsync_dir, read_json, write_json_atomic
+from subtitle_studio.core.atomic import fsync_dir, json_problem, read_json, write_json_atomic
 from subtitle_studio.core.locks import FileLock
 from subtitle_studio.core.phases import UNFINISHED, JobStatus
 from subtitle_studio.core.settings import JobSettings
@@ -207,7 +207,9 @@ class JobStore:
             ) from exc
         except ValueError as exc:
             raise CheckpointError(
-                "{where} is corrupt ({error}); the job cannot be opened.", where=where, error=exc
+                "{where} is corrupt ({error}); the job cannot be opened.",
+                where=where,
+                error=json_problem(exc),
             ) from exc
         record = JobRecord.from_dict(data, where)
         if record.id != job_id:
@@ -243,7 +245,8 @@ class JobStore:
         return sorted(e.name for e in entries if is_job_id(e.name) and e.is_dir())
 
     def scan(self) -> tuple[list[JobRecord], list[tuple[str, str]]]:
-        """Every readable job (oldest first) and every unreadable one with the reason."""
+        """Every readable job (oldest first) and every unreadable one with the reason
+        (a ``Message``, which the window shows translated)."""
         records: list[JobRecord] = []
         broken: list[tuple[str, str]] = []
         for job_id in self.ids():
@@ -251,7 +254,7 @@ class JobStore:
                 records.append(self.get(job_id))
             except (JobError, CheckpointError, StorageError) as exc:
                 log.warning("cannot read job %s: %s", job_id, exc)
-                broken.append((job_id, str(exc)))
+                broken.append((job_id, exc.text))
         records.sort(key=lambda r: r.created_at)
         return records, broken
 

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatch
 
+from subtitle_studio.errors import Message
+
 WHISPER = "whisper"
 ALIGN = "align"
 HUB = "hub"
@@ -47,6 +49,7 @@ class CatalogEntry:
     repo: str  # Hub repository id, or torchaudio bundle name
     approx_bytes: int | None  # None: unknown until the download asks the server
     languages: tuple[str, ...]  # empty: multilingual (Whisper's 99 languages)
+    #: What the model is good for (a ``Message``, shown translated).
     note: str = ""
     checkpoint: str = ""  # torchaudio only: the checkpoint's file name
 
@@ -80,36 +83,50 @@ def _whisper(
 
 #: faster-whisper models, best first (the order "auto" prefers); sizes are model.bin's.
 WHISPER_CATALOG: tuple[CatalogEntry, ...] = (
-    _whisper("large-v3", "Systran/faster-whisper-large-v3", 3087, "most accurate, slow on CPU"),
-    _whisper("large-v2", "Systran/faster-whisper-large-v2", 3087, "very accurate, slow on CPU"),
+    _whisper(
+        "large-v3", "Systran/faster-whisper-large-v3", 3087, Message("most accurate, slow on CPU")
+    ),
+    _whisper(
+        "large-v2", "Systran/faster-whisper-large-v2", 3087, Message("very accurate, slow on CPU")
+    ),
     _whisper(
         "large-v3-turbo",
         "mobiuslabsgmbh/faster-whisper-large-v3-turbo",
         1618,
-        "near large-v3 accuracy, several times faster",
+        Message("near large-v3 accuracy, several times faster"),
     ),
     _whisper(
         "distil-large-v3",
         "Systran/faster-distil-whisper-large-v3",
         1512,
-        "fast; English is its strength",
+        Message("fast; English is its strength"),
     ),
     _whisper(
-        "medium.en", "Systran/faster-whisper-medium.en", 1528, "accurate English", english=True
+        "medium.en",
+        "Systran/faster-whisper-medium.en",
+        1528,
+        Message("accurate English"),
+        english=True,
     ),
-    _whisper("medium", "Systran/faster-whisper-medium", 1528, "accurate"),
-    _whisper("small.en", "Systran/faster-whisper-small.en", 484, "good English", english=True),
-    _whisper("small", "Systran/faster-whisper-small", 484, "good balance of speed and accuracy"),
-    _whisper("base.en", "Systran/faster-whisper-base.en", 145, "fast English", english=True),
-    _whisper("base", "Systran/faster-whisper-base", 145, "fast"),
+    _whisper("medium", "Systran/faster-whisper-medium", 1528, Message("accurate")),
+    _whisper(
+        "small.en", "Systran/faster-whisper-small.en", 484, Message("good English"), english=True
+    ),
+    _whisper(
+        "small", "Systran/faster-whisper-small", 484, Message("good balance of speed and accuracy")
+    ),
+    _whisper(
+        "base.en", "Systran/faster-whisper-base.en", 145, Message("fast English"), english=True
+    ),
+    _whisper("base", "Systran/faster-whisper-base", 145, Message("fast")),
     _whisper(
         "tiny.en",
         "Systran/faster-whisper-tiny.en",
         75,
-        "bundled with the application",
+        Message("bundled with the application"),
         english=True,
     ),
-    _whisper("tiny", "Systran/faster-whisper-tiny", 75, "fastest, least accurate"),
+    _whisper("tiny", "Systran/faster-whisper-tiny", 75, Message("fastest, least accurate")),
 )
 
 #: Approximate checkpoint sizes of whisperX's torchaudio aligners.
@@ -153,7 +170,7 @@ def build_catalog(align_defaults: Mapping[str, tuple[str, str]]) -> tuple[Catalo
                     name,
                     size,
                     (language,),
-                    "whisperX default (torchaudio)",
+                    Message("whisperX default (torchaudio)"),
                     checkpoint,
                 )
             )
@@ -166,7 +183,7 @@ def build_catalog(align_defaults: Mapping[str, tuple[str, str]]) -> tuple[Catalo
                     name,
                     None,
                     (language,),
-                    "whisperX default",
+                    Message("whisperX default"),
                 )
             )
     return WHISPER_CATALOG + tuple(aligners)

@@ -40,7 +40,7 @@ from subtitle_studio.core.model_store import (
     hash_matches,
     human_bytes,
 )
-from subtitle_studio.errors import Cancelled, ModelError, StorageError, StudioError
+from subtitle_studio.errors import Cancelled, Message, ModelError, StorageError, StudioError
 
 log = logging.getLogger(__name__)
 
@@ -162,8 +162,12 @@ class ModelManager:
             return ModelStatus(
                 model_id,
                 DOWNLOADING,
-                f"{p.percent:.0f}% of {human_bytes(p.total_bytes or None)}, "
-                f"{human_bytes(int(p.bytes_per_second))}/s",
+                Message(
+                    "{percent}% of {total}, {speed}/s",
+                    percent=f"{p.percent:.0f}",
+                    total=human_bytes(p.total_bytes or None),
+                    speed=human_bytes(int(p.bytes_per_second)),
+                ),
                 self.store.folder(entry),
                 "home",
                 p.downloaded_bytes,
@@ -173,7 +177,9 @@ class ModelManager:
         if self._extra_status is not None:
             status = self._extra_status(entry, status)
         if status.state != DOWNLOADING and self._downloading_elsewhere(entry):
-            status = replace(status, state=DOWNLOADING, detail="downloading in another window")
+            status = replace(
+                status, state=DOWNLOADING, detail=Message("downloading in another window")
+            )
         return status
 
     def statuses(self) -> list[ModelStatus]:
@@ -313,7 +319,7 @@ class ModelManager:
     def _fail(self, job: Download, exc: StudioError) -> tuple[str, dict[str, object]]:
         job.error = exc
         try:
-            self.store.record_failure(job.entry, exc.message)
+            self.store.record_failure(job.entry, exc)
         except StudioError:
             log.warning("could not record the failure of %s", job.entry.model_id)
         job.status = self.store.inspect(job.entry)

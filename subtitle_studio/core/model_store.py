@@ -32,7 +32,7 @@ from typing import Any
 from subtitle_studio.core import paths
 from subtitle_studio.core.atomic import read_json, write_json_atomic
 from subtitle_studio.core.model_catalog import WHISPER, CatalogEntry, required_local_files
-from subtitle_studio.errors import ModelError, StorageError
+from subtitle_studio.errors import Message, ModelError, StorageError, StudioError
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +123,7 @@ class ModelStatus:
 
     model_id: str
     state: str
+    #: English; a ``Message`` when the window can show it translated.
     detail: str = ""
     path: Path | None = None
     origin: str = ""  # "home", "bundled", "cache" (another program's download) or ""
@@ -181,13 +182,50 @@ def _stat_key(path: Path) -> list[int]:
 
 def human_bytes(count: int | None) -> str:
     if count is None:
-        return "unknown size"
+        return Message("unknown size")
     size = float(count)
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1000 or unit == "GB":
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1000
     return f"{size:.1f} GB"
+
+
+NOT_DOWNLOADED = Message("not downloaded")
+
+
+def _needs_repair(missing: list[str], damaged: list[str]) -> Message:
+    """What Repair will fetch again, named file by file."""
+    missing_text, damaged_text = Message.joined(missing, ", "), Message.joined(damaged, ", ")
+    if missing and damaged:
+        return Message(
+            "missing or short: {missing}; damaged (checksum differs): {damaged}. "
+            "Repair downloads them again.",
+            missing=missing_text,
+            damaged=damaged_text,
+        )
+    if missing:
+        return Message(
+            "missing or short: {missing}. Repair downloads them again.", missing=missing_text
+        )
+    return Message(
+        "damaged (checksum differs): {damaged}. Repair downloads them again.",
+        damaged=damaged_text,
+    )
+
+
+def _saved_error(saved: object) -> str:
+    """The reason a download failed, as ``save_plan`` kept it (an older version kept
+    only the English message); "" when none was kept."""
+    if isinstance(saved, dict) and isinstance(saved.get("template"), str):
+        params = saved.get("params")
+        if isinstance(params, dict):
+            try:
+                return Message.filled(saved["template"], params)
+            except (KeyError, IndexError, ValueError):
+                pass
+        return str(saved.get("message") or "")
+    return str(saved or "")
 
 
 # ------------------------------------------------------------------ the store
@@ -228,12 +266,14 @@ class ModelStore:
             return ModelStatus(
                 entry.model_id,
                 INCOMPLETE,
-                "files are present but were never checked; Repair downloads what is "
-                "missing or damaged",
+                Message(
+                    "files are present but were never checked; Repair downloads what is "
+                    "missing or damaged"
+                ),
                 folder,
                 "home",
             )
-        return ModelStatus(entry.model_id, MISSING, "not downloaded", None, "")
+        return ModelStatus(entry.model_id, MISSING, NOT_DOWNLOADED, None, "")
 
     def verify(self, entry: CatalogEntry) -> ModelStatus:
         return self.inspect(entry, deep=True)
@@ -257,7 +297,14 @@ class ModelStore:
             actual = path.stat().st_size
             present += min(actual, size)
             if actual != size:
-                missing.append(f"{name} ({human_bytes(actual)} of {human_bytes(size)})")
+                missing.append(
+                    Message(
+                        "{name} ({present} of {size})",
+                        name=name,
+                        present=human_bytes(actual),
+                        size=human_bytes(size),
+                    )
+                )
                 continue
             if deep or record.get("verified") != _stat_key(path):
                 if not hash_matches(path, record.get("sha256"), record.get("git_sha1")):
@@ -269,25 +316,23 @@ class ModelStore:
             manifest["verified_at"] = time.time()
             self._write_manifest(folder, manifest)
         if missing or damaged:
-            parts = []
-            if missing:
-                parts.append("missing or short: " + ", ".join(missing))
-            if damaged:
-                parts.append("damaged (checksum differs): " + ", ".join(damaged))
             return ModelStatus(
                 entry.model_id,
                 INCOMPLETE,
-                "; ".join(parts) + ". Repair downloads them again.",
+                _needs_repair(missing, damaged),
                 folder,
                 "home",
                 present,
                 total,
                 tuple(missing + damaged),
             )
-        detail = "imported" if manifest.get("imported_from") else "downloaded"
-        return ModelStatus(
-            entry.model_id, READY, f"{detail}, {human_bytes(total)}", folder, "home", total, total
+        size_text = human_bytes(total)
+        detail = (
+            Message("imported, {size}", size=size_text)
+            if manifest.get("imported_from")
+            else Message("downloaded, {size}", size=size_text)
         )
+        return ModelStatus(entry.model_id, READY, detail, folder, "home", total, total)
 
     def _unfinished(
         self, entry: CatalogEntry, folder: Path, plan_data: dict[str, Any]
@@ -296,7 +341,9 @@ class ModelStore:
             plan = DownloadPlan.from_dict(plan_data)
         except (KeyError, TypeError, ValueError):
             return ModelStatus(
-                entry.model_id, INCOMPLETE, "an unfinished download; Repair starts it again"
+                entry.model_id,
+                INCOMPLETE,
+                Message("an unfinished download; Repair starts it again"),
             )
         present = 0
         missing = []
@@ -309,17 +356,22 @@ class ModelStore:
             missing.append(remote.name)
             if part.is_file():
                 present += min(part.stat().st_size, remote.size)
-        error = plan_data.get("error")
+        error = _saved_error(plan_data.get("error"))
         if not plan.files:  # failed before the file list was known
             if error:
-                return ModelStatus(entry.model_id, FAILED, f"{error}", folder, "home", 0, None)
-            return ModelStatus(entry.model_id, MISSING, "not downloaded")
-        stopped = f"{human_bytes(present)} of {human_bytes(plan.total_bytes)} downloaded"
+                return ModelStatus(entry.model_id, FAILED, error, folder, "home", 0, None)
+            return ModelStatus(entry.model_id, MISSING, NOT_DOWNLOADED)
+        present_text, total_text = human_bytes(present), human_bytes(plan.total_bytes)
         if error:
             return ModelStatus(
                 entry.model_id,
                 FAILED,
-                f"{error} ({stopped}; downloading again resumes)",
+                Message(
+                    "{error} ({present} of {total} downloaded; downloading again resumes)",
+                    error=error,
+                    present=present_text,
+                    total=total_text,
+                ),
                 folder,
                 "home",
                 present,
@@ -329,7 +381,11 @@ class ModelStore:
         return ModelStatus(
             entry.model_id,
             INCOMPLETE,
-            f"download stopped: {stopped}; downloading again resumes",
+            Message(
+                "download stopped: {present} of {total} downloaded; downloading again resumes",
+                present=present_text,
+                total=total_text,
+            ),
             folder,
             "home",
             present,
@@ -339,10 +395,12 @@ class ModelStore:
 
     # ------------------------------------------------------------ records
 
-    def save_plan(self, entry: CatalogEntry, plan: DownloadPlan, error: str | None = None) -> None:
+    def save_plan(
+        self, entry: CatalogEntry, plan: DownloadPlan, error: StudioError | None = None
+    ) -> None:
         data = plan.to_dict()
-        if error:
-            data["error"] = error
+        if error is not None:
+            data["error"] = error.to_dict()
         self._write(self.download_dir(entry) / PLAN, data)
 
     def load_plan(self, entry: CatalogEntry) -> DownloadPlan | None:
@@ -355,7 +413,7 @@ class ModelStore:
             return None
         return plan if plan is not None and plan.files else None
 
-    def record_failure(self, entry: CatalogEntry, error: str) -> None:
+    def record_failure(self, entry: CatalogEntry, error: StudioError) -> None:
         """Remember why the last download failed (shown as ``failed``, with the reason),
         also when it failed before the file list was known."""
         plan = self.load_plan(entry) or DownloadPlan(entry.model_id, "", ())

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from subtitle_studio.core.settings import JobSettings, setting_names
-from subtitle_studio.errors import SettingsError
+from subtitle_studio.errors import Message, SettingsError
 
 LOCKED_REASONS: dict[str, str] = {
     "word_timestamps": (
@@ -58,6 +58,7 @@ class ResumeCheck:
     settings: JobSettings | None
     forced: list[Forced] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: ``Message``s, which the window shows translated.
     errors: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -86,7 +87,7 @@ def check_resume(
     """
     errors: list[str] = []
     unknown = sorted(set(requested) - set(setting_names()))
-    errors.extend(f"unknown setting '{name}'" for name in unknown)
+    errors.extend(Message("unknown setting '{name}'", name=name) for name in unknown)
 
     values = original.to_dict()
     forced: list[Forced] = []
@@ -131,7 +132,7 @@ def check_resume(
         try:
             settings = JobSettings.from_dict(values)
         except SettingsError as exc:
-            errors.append(exc.message)
+            errors.append(exc.text)
     return ResumeCheck(
         valid=not errors,
         settings=settings if not errors else None,

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from subtitle_studio.errors import SettingsError
+from subtitle_studio.errors import Message, SettingsError
 
 SETTINGS_VERSION = 1
 
@@ -57,40 +57,45 @@ class JobSettings:
     def __post_init__(self) -> None:
         problems = self.problems()
         if problems:
-            raise SettingsError("Invalid settings: {problems}", problems="; ".join(problems))
+            raise SettingsError("Invalid settings: {problems}", problems=Message.joined(problems))
 
-    def problems(self) -> list[str]:
-        """Human-readable reasons these values cannot work (empty when they can)."""
-        out: list[str] = []
+    def problems(self) -> list[Message]:
+        """Human-readable reasons these values cannot work (empty when they can), as
+        ``Message``s so the window can show them translated."""
+        out: list[Message] = []
         if not isinstance(self.model, str) or not self.model.strip():
-            out.append("model must be a model name or folder")
+            out.append(Message("model must be a model name or folder"))
         if not isinstance(self.language, str) or not self.language.strip():
-            out.append("language must be a language code such as 'en', or 'auto'")
+            out.append(Message("language must be a language code such as 'en', or 'auto'"))
         if self.task not in TASKS:
-            out.append(f"task must be one of {', '.join(TASKS)}")
+            out.append(Message("task must be one of {choices}", choices=", ".join(TASKS)))
         if self.device not in DEVICES:
-            out.append(f"device must be one of {', '.join(DEVICES)}")
+            out.append(Message("device must be one of {choices}", choices=", ".join(DEVICES)))
         if self.compute_type not in COMPUTE_TYPES:
-            out.append(f"compute type must be one of {', '.join(COMPUTE_TYPES)}")
+            out.append(
+                Message("compute type must be one of {choices}", choices=", ".join(COMPUTE_TYPES))
+            )
         if not isinstance(self.beam_size, int) or not 1 <= self.beam_size <= 20:
-            out.append("beam size must be a whole number from 1 to 20")
+            out.append(Message("beam size must be a whole number from 1 to 20"))
         if not isinstance(self.chunk_max_s, (int, float)) or not 5 <= self.chunk_max_s <= 120:
-            out.append("chunk length must be between 5 and 120 seconds")
+            out.append(Message("chunk length must be between 5 and 120 seconds"))
         if (
             not isinstance(self.chunk_min_silence_ms, int)
             or not 50 <= self.chunk_min_silence_ms <= 3000
         ):
-            out.append("minimum pause must be between 50 and 3000 ms")
+            out.append(Message("minimum pause must be between 50 and 3000 ms"))
         if self.output_format not in OUTPUT_FORMATS:
-            out.append(f"output format must be one of {', '.join(OUTPUT_FORMATS)}")
+            out.append(
+                Message("output format must be one of {choices}", choices=", ".join(OUTPUT_FORMATS))
+            )
         if not isinstance(self.threads, int) or not 0 <= self.threads <= 256:
-            out.append("threads must be 0 (automatic) or a positive number")
+            out.append(Message("threads must be 0 (automatic) or a positive number"))
         if not isinstance(self.align_model, str) or not self.align_model.strip():
-            out.append("alignment model must be 'auto', 'none', a model name or a folder")
+            out.append(Message("alignment model must be 'auto', 'none', a model name or a folder"))
         if not isinstance(self.vad, bool):
-            out.append("VAD must be true or false")
+            out.append(Message("VAD must be true or false"))
         if not isinstance(self.word_timestamps, bool):
-            out.append("word timestamps must be true or false")
+            out.append(Message("word timestamps must be true or false"))
         return out
 
     def to_dict(self) -> dict[str, Any]:

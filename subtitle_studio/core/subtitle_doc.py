@@ -136,7 +136,7 @@ def open_subtitle_file(store: JobStore, path: Path, *, start_again: bool = False
         "encoding": opened.encoding,
         "bom": opened.bom,
         "newline": opened.newline,
-        "problems": [[p.line, p.message] for p in opened.problems],
+        "problems": [p.saved() for p in opened.problems],
         "media": str(media) if media else None,
         "overwrite_confirmed": False,
     }

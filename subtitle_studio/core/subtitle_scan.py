@@ -11,16 +11,30 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pysubs2
+
+from subtitle_studio.errors import Message
+
+ENDS_BEFORE_START = Message("This subtitle ends before it starts; it was skipped.")
 
 
 @dataclass(frozen=True)
 class FileProblem:
-    """Something wrong in an opened file; ``line`` counts from 1."""
+    """Something wrong in an opened file; ``line`` counts from 1.
+
+    ``message`` is English and a ``Message`` when the window can translate it (the
+    opened document keeps its template and values for that)."""
 
     line: int
     message: str
+
+    def saved(self) -> list[Any]:
+        """``[line, message]``, plus the template and its values for a ``Message``."""
+        if isinstance(self.message, Message):
+            return [self.line, str(self.message), self.message.template, self.message.params]
+        return [self.line, self.message]
 
 
 @dataclass
@@ -64,8 +78,14 @@ def _stamp_ms(text: str, vtt: bool) -> int:
     return pysubs2.time.timestamp_to_ms(pysubs2.time.TIMESTAMP.fullmatch(text).groups())  # type: ignore[union-attr]
 
 
-def _lines_label(first: int, count: int) -> str:
-    return f"Line {first} is" if count == 1 else f"Lines {first}–{first + count - 1} are"
+def _outside(first: int, count: int) -> Message:
+    if count == 1:
+        return Message("Line {line} is not part of any subtitle; skipped.", line=first)
+    return Message(
+        "Lines {first}–{last} are not part of any subtitle; skipped.",
+        first=first,
+        last=first + count - 1,
+    )
 
 
 def scan_cues(lines: Sequence[str], *, vtt: bool) -> Scan:
@@ -79,7 +99,7 @@ def scan_cues(lines: Sequence[str], *, vtt: bool) -> Scan:
                 first += 1
             header.append("\n".join(lines[:first]))
         else:
-            problems.append(FileProblem(1, "The file does not start with WEBVTT."))
+            problems.append(FileProblem(1, Message("The file does not start with WEBVTT.")))
     groups: list[tuple[int, list[str]]] = []
     for number, line in enumerate(lines[first:], first + 1):
         if not line.strip():
@@ -98,14 +118,14 @@ def scan_cues(lines: Sequence[str], *, vtt: bool) -> Scan:
             problems.append(
                 FileProblem(
                     at,
-                    "A blank line splits the subtitle above; "
-                    "the text after it was kept with that subtitle.",
+                    Message(
+                        "A blank line splits the subtitle above; "
+                        "the text after it was kept with that subtitle."
+                    ),
                 )
             )
         else:
-            problems.append(
-                FileProblem(at, f"{_lines_label(at, len(text))} not part of any subtitle; skipped.")
-            )
+            problems.append(FileProblem(at, _outside(at, len(text))))
 
     for start, group in groups:
         head = group[0].strip()
@@ -126,14 +146,19 @@ def scan_cues(lines: Sequence[str], *, vtt: bool) -> Scan:
         if not timings:
             if not vtt and head.isdigit():
                 if len(group) > 1:
-                    message = (
-                        f"Subtitle {head}: {group[1].strip()[:60]!r} is not a timing line "
-                        "(expected 00:00:01,000 --> 00:00:02,500); that subtitle was skipped."
+                    message = Message(
+                        "Subtitle {number}: {line} is not a timing line "
+                        "(expected 00:00:01,000 --> 00:00:02,500); that subtitle was skipped.",
+                        number=head,
+                        line=repr(group[1].strip()[:60]),
                     )
                     problems.append(FileProblem(start + 1, message))
                 else:
                     problems.append(
-                        FileProblem(start, f"Subtitle {head} is only a number; skipped.")
+                        FileProblem(
+                            start,
+                            Message("Subtitle {number} is only a number; skipped.", number=head),
+                        )
                     )
                 open_cue = False
             else:
@@ -148,7 +173,7 @@ def scan_cues(lines: Sequence[str], *, vtt: bool) -> Scan:
                 numbered = bool(body) and body[-1].strip().isdigit()  # the next one's index
                 if numbered:
                     body = body[:-1]
-                missing = "A blank line is missing before this subtitle."
+                missing = Message("A blank line is missing before this subtitle.")
                 problems.append(FileProblem(start + stop - numbered, missing))
             number = start + t
             match = timing_re.fullmatch(group[t])
@@ -160,18 +185,22 @@ def scan_cues(lines: Sequence[str], *, vtt: bool) -> Scan:
                 problems.append(
                     FileProblem(
                         number,
-                        f"The timing line {group[t].strip()[:60]!r} is not valid "
-                        f"(expected {example}); that subtitle was skipped.",
+                        Message(
+                            "The timing line {line} is not valid "
+                            "(expected {example}); that subtitle was skipped.",
+                            line=repr(group[t].strip()[:60]),
+                            example=example,
+                        ),
                     )
                 )
                 continue
             begin, end = _stamp_ms(match.group(1), vtt), _stamp_ms(match.group(2), vtt)
             if end < begin:
-                problems.append(
-                    FileProblem(number, "This subtitle ends before it starts; it was skipped.")
-                )
+                problems.append(FileProblem(number, ENDS_BEFORE_START))
             elif not any(line.strip() for line in body):
-                problems.append(FileProblem(number, "This subtitle has no text; it was skipped."))
+                problems.append(
+                    FileProblem(number, Message("This subtitle has no text; it was skipped."))
+                )
             else:
                 cues.append(ScannedCue(number, group[t].strip(), begin, end, list(body)))
                 open_cue = True
@@ -205,17 +234,18 @@ def scan_ass(lines: Sequence[str]) -> tuple[str, list[int], list[FileProblem]]:
             fields = rest.strip().split(",", 9)
             message = None
             if len(fields) < 10:
-                message = "This event has too few fields; it was skipped."
+                message = Message("This event has too few fields; it was skipped.")
             else:
                 start, end = _ass_ms(fields[1]), _ass_ms(fields[2])
                 if start is None or end is None:
                     bad = fields[1] if start is None else fields[2]
-                    message = (
-                        f"The time {bad.strip()[:30]!r} is not valid (expected 0:00:01.00); "
-                        "this event was skipped."
+                    message = Message(
+                        "The time {time} is not valid (expected 0:00:01.00); "
+                        "this event was skipped.",
+                        time=repr(bad.strip()[:30]),
                     )
                 elif kind == "Dialogue" and end < start:
-                    message = "This subtitle ends before it starts; it was skipped."
+                    message = ENDS_BEFORE_START
             if message is not None:
                 problems.append(FileProblem(number, message))
                 kept.append("")

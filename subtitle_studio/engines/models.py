@@ -34,8 +34,16 @@ from subtitle_studio.core.model_catalog import (
     torchaudio_checkpoint,
 )
 from subtitle_studio.core.model_manager import ModelManager
-from subtitle_studio.core.model_store import MISSING, READY, ModelStatus, ModelStore
-from subtitle_studio.errors import ModelError
+from subtitle_studio.core.model_store import (
+    DOWNLOADING,
+    FAILED,
+    INCOMPLETE,
+    MISSING,
+    READY,
+    ModelStatus,
+    ModelStore,
+)
+from subtitle_studio.errors import Message, ModelError
 
 log = logging.getLogger(__name__)
 
@@ -276,15 +284,28 @@ def catalog() -> tuple[CatalogEntry, ...]:
     return build_catalog(whisperx_default_align_models())
 
 
+BUNDLED = Message("bundled with the application")
+#: The states a downloaded copy hidden by the bundled one can be in, as words.
+STATE_WORDS = {
+    INCOMPLETE: Message("incomplete"),
+    FAILED: Message("failed"),
+    DOWNLOADING: Message("downloading"),
+}
+
+
 def elsewhere_status(entry: CatalogEntry, status: ModelStatus) -> ModelStatus:
     """Turn a model that is missing from the home folder ready when it exists elsewhere:
     the bundled tiny.en (always ready) or another program's download cache."""
     if entry.kind == WHISPER and entry.model_id == BUNDLED_MODEL and status.state != READY:
         bundled = bundled_model_path()
         if _is_whisper_folder(bundled):
-            detail = "bundled with the application"
+            detail = BUNDLED
             if status.state != MISSING:
-                detail += f" (the downloaded copy is {status.state}: {status.detail})"
+                detail = Message(
+                    "bundled with the application (the downloaded copy is {state}: {detail})",
+                    state=STATE_WORDS.get(status.state, status.state),
+                    detail=status.detail,
+                )
             return replace(
                 status,
                 state=READY,
@@ -307,7 +328,7 @@ def elsewhere_status(entry: CatalogEntry, status: ModelStatus) -> ModelStatus:
     return replace(
         status,
         state=READY,
-        detail="in another program's download cache",
+        detail=Message("in another program's download cache"),
         path=found,
         origin="cache",
     )

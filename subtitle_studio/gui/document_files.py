@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
@@ -82,9 +82,9 @@ def describe_opened(record: JobRecord) -> str:
     if problems:
         lines = [
             QCoreApplication.translate("DocumentFiles", "line {line}: {message}").format(
-                line=line, message=message
+                line=saved[0], message=_problem_text(saved)
             )
-            for line, message in problems[:SHOWN_PROBLEMS]
+            for saved in problems[:SHOWN_PROBLEMS]
         ]
         more = len(problems) - SHOWN_PROBLEMS
         text += "\n" + QCoreApplication.translate(
@@ -96,6 +96,13 @@ def describe_opened(record: JobRecord) -> str:
                 count=more
             )
     return text
+
+
+def _problem_text(saved: list[Any]) -> str:
+    """A saved ``FileProblem`` (``[line, message, template, params]``; documents opened by
+    an earlier version lack the last two) in the window's language."""
+    template, params = (saved[2], saved[3]) if len(saved) >= 4 else (None, None)
+    return user_message({"message": saved[1], "template": template, "params": params})
 
 
 class DocumentFiles(QObject):

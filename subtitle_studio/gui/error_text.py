@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
 
-from subtitle_studio.errors import StudioError
+from subtitle_studio.errors import Message, StudioError
 
 if TYPE_CHECKING:
     from subtitle_studio.core.edit_ops import Change
@@ -32,21 +32,31 @@ def translated(template: str) -> str:
     return QCoreApplication.translate(CONTEXT, template)
 
 
-def user_message(error: StudioError | Mapping[str, Any] | None, default: str = "") -> str:
+def user_message(
+    error: StudioError | Message | str | Mapping[str, Any] | None, default: str = ""
+) -> str:
     """The message of ``error`` for the user, translated when a translation is installed.
 
-    ``error`` is an exception, or the saved form of one (a job's ``record.error``, an
-    ``error`` event's data): ``message`` plus, when it was saved by this version,
-    ``template`` and ``params``. Anything that cannot be translated safely — an old
-    record, a translation whose placeholders do not match — falls back to the English
-    message, which is always there; ``default`` is for a failure with no message at all.
+    ``error`` is an exception, a ``Message`` from the core, or the saved form of an
+    exception (a job's ``record.error``, an ``error`` event's data): ``message`` plus, when
+    it was saved by this version, ``template`` and ``params``. A parameter that is itself
+    a ``Message`` (a reason inside a sentence) is translated too. Anything that cannot be
+    translated safely — a plain string, an old record, a translation whose placeholders
+    do not match — falls back to the English message, which is always there; ``default``
+    is for a failure with no message at all.
     """
     if error is None:
         return default
-    if isinstance(error, StudioError):
-        message: str = error.message
+    if isinstance(error, Message):
+        message: str = str(error)
         template: object = error.template
         params: object = error.params
+    elif isinstance(error, str):
+        return error or default
+    elif isinstance(error, StudioError):
+        message = error.message
+        template = error.template
+        params = error.params
     else:
         message = str(error.get("message") or default)
         template = error.get("template")
@@ -59,10 +69,14 @@ def user_message(error: StudioError | Mapping[str, Any] | None, default: str = "
         # needs parameters but lost them shows the English message instead.
         return text if template == message else message
     try:
-        return text.format(**{str(name): str(value) for name, value in params.items()})
+        return text.format(**{str(name): _param(value) for name, value in params.items()})
     except (KeyError, IndexError, ValueError, AttributeError) as exc:
         log.warning("cannot fill in the translation of %r: %s", template, exc)
         return message
+
+
+def _param(value: object) -> str:
+    return user_message(value) if isinstance(value, Message) else str(value)
 
 
 def change_text(change: Change) -> str:

@@ -552,7 +552,7 @@ class MainWindow(QMainWindow):
             )
         else:
             text = self.tr("A job could not be opened and is not listed: {reason}")
-        self.show_banner(text.format(reason=reason, count=count - 1))
+        self.show_banner(text.format(reason=user_message(reason), count=count - 1))
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)

@@ -530,7 +530,7 @@ class ModelsService(QObject):
         if status.state == DOWNLOADING:
             self.show_dialog().select_model(model_id)
             return
-        size = human_bytes(status.total_bytes or entry.approx_bytes)
+        size = user_message(human_bytes(status.total_bytes or entry.approx_bytes))
         if status.state != MISSING:
             question = self.tr(
                 "The model {model_id} is only partly downloaded ({size}). Download it now?"

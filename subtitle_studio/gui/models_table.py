@@ -28,6 +28,8 @@ from subtitle_studio.core.model_store import (
     ModelStatus,
     human_bytes,
 )
+from subtitle_studio.errors import Message
+from subtitle_studio.gui.error_text import user_message
 from subtitle_studio.gui.job_list import PERCENT_ROLE, ProgressDelegate  # None: no bar
 from subtitle_studio.gui.responsive import AllRolesAtOnce
 
@@ -87,17 +89,6 @@ STATE_WORDS = {
     VERIFYING: QT_TRANSLATE_NOOP("ModelTable", "verifying"),
     IMPORTING: QT_TRANSLATE_NOOP("ModelTable", "importing"),
 }
-#: The core's fixed status details (``ModelStatus.detail``), listed for Qt Linguist.
-#: ``status_detail`` looks any detail up, so one with numbers in it stays English.
-FIXED_DETAILS = (
-    QT_TRANSLATE_NOOP("ModelTable", "not downloaded"),
-    QT_TRANSLATE_NOOP("ModelTable", "downloading in another window"),
-    QT_TRANSLATE_NOOP("ModelTable", "an unfinished download; Repair starts it again"),
-    QT_TRANSLATE_NOOP(
-        "ModelTable",
-        "files are present but were never checked; Repair downloads what is missing or damaged",
-    ),
-)
 
 
 def translated(text: object) -> str:
@@ -121,8 +112,10 @@ def origin_words(origin: str) -> str:
 
 
 def status_detail(detail: str) -> str:
-    """A status detail from the core: translated when it is one of the fixed ones
-    (``FIXED_DETAILS``, ``ORIGIN_WORDS``); as it is otherwise."""
+    """A status detail from the core in the window's language: a ``Message`` is
+    translated with its numbers filled in; a plain one is looked up in ``ORIGIN_WORDS``."""
+    if isinstance(detail, Message):
+        return user_message(detail)
     return translated(detail) if detail else detail
 
 
@@ -266,7 +259,7 @@ class ModelTableModel(AllRolesAtOnce, QAbstractTableModel):
     @staticmethod
     def _tooltip(row: _Row, column: Column) -> str | None:
         if column == Column.MODEL:
-            lines = [row.entry.note or row.entry.repo]
+            lines = [user_message(row.entry.note) or row.entry.repo]
             status = row.status
             if status is not None and status.path is not None:
                 where = origin_words(status.origin)

@@ -41,7 +41,7 @@ from subtitle_studio.core.settings import (
     JobSettings,
 )
 from subtitle_studio.engines.models import available_whisper_models
-from subtitle_studio.errors import SettingsError
+from subtitle_studio.errors import Message, SettingsError
 from subtitle_studio.gui.error_text import user_message
 from subtitle_studio.gui.network_settings import NetworkSection
 from subtitle_studio.gui.rule_text import rule_text
@@ -392,7 +392,8 @@ class _SettingsDialog(QDialog):
         return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     def _show_errors(self, errors: Sequence[str]) -> None:
-        _show_lines(self.errors, "✖", errors)
+        """``errors``: already translated, or ``Message``s from the core (translated here)."""
+        _show_lines(self.errors, "✖", [user_message(error) for error in errors])
         self.ok_button().setEnabled(not errors)
 
 
@@ -547,7 +548,7 @@ class ResumeDialog(_SettingsDialog):
         """The settings the resumed job runs with: locked ones forced to the record's."""
         if self._check.settings is None:
             raise SettingsError(
-                "Invalid settings: {problems}", problems="; ".join(self._check.errors)
+                "Invalid settings: {problems}", problems=Message.joined(self._check.errors)
             )
         return self._check.settings
 

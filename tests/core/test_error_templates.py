@@ -4,8 +4,10 @@ keeps both in job.json and in its ``error`` event."""
 
 from __future__ import annotations
 
+import copy
 import errno
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,14 @@ from subtitle_studio.core.jobstore import JobStore
 from subtitle_studio.core.phases import JobStatus
 from subtitle_studio.core.pipeline import Pipeline
 from subtitle_studio.core.settings import JobSettings
-from subtitle_studio.errors import EditError, MediaError, StorageError, StudioError
+from subtitle_studio.errors import (
+    EditError,
+    MediaError,
+    Message,
+    SettingsError,
+    StorageError,
+    StudioError,
+)
 
 NO_AUDIO = "{name} has no audio track, so there is nothing to transcribe."
 
@@ -200,3 +209,56 @@ def test_failure_details_in_english_are_as_before(tmp_path: Path) -> None:
         "Error code: media_error",
         "Stopped in phase: not started at 42 %",
     ]
+
+
+# ------------------------------------------------------------------ Message
+
+
+def test_a_message_is_its_english_text_and_keeps_its_template() -> None:
+    text = Message("downloaded, {size}", size="75.5 MB")
+    assert text == "downloaded, 75.5 MB" and isinstance(text, str)
+    assert (text.template, text.params) == ("downloaded, {size}", {"size": "75.5 MB"})
+    assert json.dumps({"detail": text}) == '{"detail": "downloaded, 75.5 MB"}'
+    assert Message("a {brace} kept as it is") == "a {brace} kept as it is"
+    assert type(text + "!") is str  # anything built from it is plain English again
+
+
+def test_a_message_survives_pickling_and_copying_with_its_template() -> None:
+    text = Message("{name} ({present} of {size})", name="model.bin", present="1 B", size="2 B")
+    for copied in (pickle.loads(pickle.dumps(text)), copy.deepcopy(text)):
+        assert isinstance(copied, Message) and copied == text
+        assert (copied.template, copied.params) == (text.template, text.params)
+
+
+def test_joined_messages_keep_each_item_translatable() -> None:
+    one = Message("model must be a model name or folder")
+    joined = Message.joined([one, "plain text"])
+    assert joined == "model must be a model name or folder; plain text"
+    assert joined.params["item0"] is one and joined.params["item1"] == "plain text"
+    assert Message.joined([]) == ""
+
+
+def test_an_error_keeps_a_message_parameter_and_gives_its_own_text() -> None:
+    reason = Message("beam size must be a whole number from 1 to 20")
+    exc = SettingsError("Invalid settings: {problems}", problems=reason)
+    assert exc.params["problems"] is reason
+    assert exc.message == "Invalid settings: beam size must be a whole number from 1 to 20"
+    text = exc.text
+    assert isinstance(text, Message) and text == exc.message
+    assert text.template == exc.template and text.params == exc.params
+    assert MediaError("{n} files", n=3).params == {"n": "3"}  # other values become strings
+
+
+def test_invalid_job_settings_name_each_problem_as_a_message() -> None:
+    with pytest.raises(SettingsError) as caught:
+        JobSettings(beam_size=0, task="sing")
+    problems = caught.value.params["problems"]
+    assert isinstance(problems, Message)
+    assert [p.template for p in problems.params.values()] == [
+        "task must be one of {choices}",
+        "beam size must be a whole number from 1 to 20",
+    ]
+    assert caught.value.message == (
+        "Invalid settings: task must be one of transcribe, translate; "
+        "beam size must be a whole number from 1 to 20"
+    )

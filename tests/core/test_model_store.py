@@ -29,7 +29,7 @@ from subtitle_studio.core.model_store import (
     guess_entry,
     validate_folder,
 )
-from subtitle_studio.errors import ModelError
+from subtitle_studio.errors import Message, ModelError
 
 TINY = find_entry(WHISPER_CATALOG, "tiny")
 assert TINY is not None
@@ -132,11 +132,30 @@ def test_an_unfinished_download_says_how_far_it_got_and_a_failure_says_why(
     status = store.inspect(TINY)
     assert status.state == INCOMPLETE
     assert status.present_bytes == 400 and status.total_bytes == 1010
-    store.record_failure(TINY, "Could not reach the server")
+    store.record_failure(TINY, ModelError("Could not reach {host}", host="hub.example"))
     failed = store.inspect(TINY)
-    assert failed.state == FAILED and "Could not reach the server" in failed.detail
+    assert failed.state == FAILED and "Could not reach hub.example" in failed.detail
+    assert failed.detail == (
+        "Could not reach hub.example (400 B of 1.0 KB downloaded; downloading again resumes)"
+    )
+    # The reason keeps its template, so the window can show the whole detail translated.
+    assert isinstance(failed.detail, Message)
+    reason = failed.detail.params["error"]
+    assert isinstance(reason, Message) and reason.template == "Could not reach {host}"
     store.clear_failure(TINY)
     assert store.inspect(TINY).state == INCOMPLETE
+
+
+def test_a_failure_recorded_by_an_older_version_is_still_shown(tmp_path: Path) -> None:
+    store = ModelStore(tmp_path)
+    plan = DownloadPlan("tiny", "abc", (RemoteFile("model.bin", 1000, "u"),))
+    store.save_plan(TINY, plan)
+    saved = store.download_dir(TINY) / store_mod.PLAN
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    saved.write_text(json.dumps({**data, "error": "Could not reach the server"}), "utf-8")
+    failed = store.inspect(TINY)
+    assert failed.state == FAILED
+    assert str(failed.detail).startswith("Could not reach the server (0 B of 1.0 KB downloaded")
 
 
 def test_files_without_a_record_are_not_ready(tmp_path: Path) -> None:
@@ -260,7 +279,7 @@ def test_a_failure_before_the_file_list_is_known_is_remembered_but_not_a_plan(
     tmp_path: Path,
 ) -> None:
     store = ModelStore(tmp_path)
-    store.record_failure(TINY, "huggingface.co could not be reached")
+    store.record_failure(TINY, ModelError("huggingface.co could not be reached"))
     status = store.inspect(TINY)
     assert status.state == FAILED and "could not be reached" in status.detail
     assert store.load_plan(TINY) is None  # the next download asks for the file list again

@@ -50,7 +50,15 @@ def test_opened_srt_becomes_a_finished_job_with_its_media(tmp_path: Path, media:
     assert record.document["media"] == str(wav)
     assert record.document["format"] == "srt"
     assert record.document["encoding"] in ("utf-8", "ascii")
-    assert [line for line, _ in record.document["problems"]] == [10]  # the untimed text
+    assert [saved[0] for saved in record.document["problems"]] == [10]  # the untimed text
+    # Kept with its template and values, so the window can show it in its own language.
+    assert record.document["problems"][0][1:] == [
+        "Subtitle 3: 'this block has no timing line' is not a timing line "
+        "(expected 00:00:01,000 --> 00:00:02,500); that subtitle was skipped.",
+        "Subtitle {number}: {line} is not a timing line "
+        "(expected 00:00:01,000 --> 00:00:02,500); that subtitle was skipped.",
+        {"number": "3", "line": "'this block has no timing line'"},
+    ]
     # It survives a restart: the saved job.json carries the document.
     assert store.get(record.id).document == record.document
     transcript = current_transcript(store, record.id, words=False)

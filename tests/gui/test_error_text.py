@@ -4,6 +4,7 @@ safely shows the English message."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,14 +14,21 @@ from xml.sax.saxutils import escape
 import pytest
 from PySide6.QtCore import QCoreApplication, QTranslator
 
-from subtitle_studio.errors import EditError, MediaError
+from subtitle_studio.errors import EditError, MediaError, Message, SettingsError
 from subtitle_studio.gui.error_text import user_message
 
 NO_AUDIO = "{name} has no audio track, so there is nothing to transcribe."
 TOO_SHORT = "Subtitle {number} is too short to split."
 SELECT = "Select the subtitles to delete."
 
+INVALID = "Invalid settings: {problems}"
+BEAM = "beam size must be a whole number from 1 to 20"
+STOPPED = "download stopped: {present} of {total} downloaded; downloading again resumes"
+
 TRANSLATIONS = {
+    INVALID: "设置无效：{problems}",
+    BEAM: "束宽必须是 1 到 20 之间的整数",
+    STOPPED: "下载已中断：已下载 {present}，共 {total}；再次下载会从断点继续",
     NO_AUDIO: "{name} 没有音轨，因此没有可转录的内容。",
     TOO_SHORT: "第 {nummer} 条字幕太短，无法拆分。",  # a translator's typo in the placeholder
     SELECT: "请选择要删除的字幕。",
@@ -105,3 +113,18 @@ def test_without_a_translator_the_english_message_is_shown(qapp) -> None:
     exc = MediaError(NO_AUDIO, name="clip.mp4")
     assert user_message(exc) == exc.message
     assert user_message(exc.to_dict()) == exc.message
+
+
+def test_a_core_message_is_shown_in_chinese_with_its_values(chinese) -> None:
+    detail = Message(STOPPED, present="30.0 MB", total="75.5 MB")
+    assert user_message(detail) == "下载已中断：已下载 30.0 MB，共 75.5 MB；再次下载会从断点继续"
+    assert user_message("plain text from elsewhere") == "plain text from elsewhere"
+
+
+def test_a_reason_inside_a_message_is_translated_too(chinese) -> None:
+    one = SettingsError(INVALID, problems=Message.joined([Message(BEAM)]))
+    assert user_message(one) == "设置无效：束宽必须是 1 到 20 之间的整数"
+    two = SettingsError(INVALID, problems=Message.joined([Message(BEAM), Message("new rule")]))
+    assert user_message(two) == "设置无效：束宽必须是 1 到 20 之间的整数; new rule"
+    # Saved to JSON the reason is a plain string: the sentence around it is still Chinese.
+    assert user_message(json.loads(json.dumps(one.to_dict()))) == "设置无效：" + BEAM

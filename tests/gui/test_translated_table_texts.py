@@ -15,9 +15,10 @@ import pytest
 from PySide6.QtCore import QCoreApplication, Qt, QTranslator
 
 from subtitle_studio.core.model_catalog import WHISPER_CATALOG as CATALOG
-from subtitle_studio.core.model_store import FAILED, READY, ModelStatus
+from subtitle_studio.core.model_store import FAILED, NOT_DOWNLOADED, READY, ModelStatus
 from subtitle_studio.core.subtitle_checks import Problem, RowFlags, check_rows
 from subtitle_studio.core.subtitle_rules import LineRules
+from subtitle_studio.errors import Message
 from subtitle_studio.gui.models_table import Column, ModelTableModel, state_word
 from subtitle_studio.gui.subtitle_model import check_tooltip
 
@@ -42,7 +43,7 @@ class Marking(QTranslator):
 
 @pytest.fixture
 def marking(qapp) -> Iterator[Marking]:
-    translator = Marking("SubtitleChecks", "ModelTable")
+    translator = Marking("SubtitleChecks", "ModelTable", "Errors")
     QCoreApplication.installTranslator(translator)
     yield translator
     QCoreApplication.removeTranslator(translator)
@@ -92,10 +93,30 @@ def test_each_sentence_is_translated_and_then_filled_in(marking: Marking) -> Non
 def test_model_states_and_headers_are_shown_translated(marking: Marking) -> None:
     model = ModelTableModel(CATALOG[:1])
     model_id = CATALOG[0].model_id
-    model.set_status(model_id, ModelStatus(model_id, READY, "not downloaded"))
+    model.set_status(model_id, ModelStatus(model_id, READY, NOT_DOWNLOADED))
     index = model.index(0, Column.STATE)
     assert model.data(index) == "⟦ready⟧"
     assert model.data(index, Qt.ItemDataRole.ToolTipRole) == "⟦not downloaded⟧"
     assert model.headerData(Column.STATE, Qt.Orientation.Horizontal) == "⟦State⟧"
     assert state_word(FAILED) == "⟦failed⟧"
     assert state_word("no such state") == "no such state"
+
+
+def test_a_model_detail_with_numbers_is_translated_then_filled_in(marking: Marking) -> None:
+    model = ModelTableModel(CATALOG[:1])
+    model_id = CATALOG[0].model_id
+    index = model.index(0, Column.STATE)
+    downloaded = Message("downloaded, {size}", size="75.5 MB")
+    model.set_status(model_id, ModelStatus(model_id, READY, downloaded))
+    assert model.data(index, Qt.ItemDataRole.ToolTipRole) == "⟦downloaded, 75.5 MB⟧"
+    # A reason inside a detail (the downloaded copy's state and why) is looked up too.
+    hidden = Message(
+        "bundled with the application (the downloaded copy is {state}: {detail})",
+        state=Message("incomplete"),
+        detail=Message("missing or short: {missing}. Repair downloads them again.", missing="x"),
+    )
+    model.set_status(model_id, ModelStatus(model_id, READY, hidden))
+    assert model.data(index, Qt.ItemDataRole.ToolTipRole) == (
+        "⟦bundled with the application (the downloaded copy is ⟦incomplete⟧: "
+        "⟦missing or short: x. Repair downloads them again.⟧)⟧"
+    )

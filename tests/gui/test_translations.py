@@ -10,6 +10,7 @@ translation is easy to find. English is put back afterwards for the other tests.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
@@ -37,12 +38,16 @@ from PySide6.QtWidgets import (
 
 from subtitle_studio.core import paths
 from subtitle_studio.core.app_settings import load_defaults, load_network
+from subtitle_studio.core.jobstore import JOB_FILE, JobStore
+from subtitle_studio.core.model_catalog import WHISPER_CATALOG, find_entry
+from subtitle_studio.core.model_store import DownloadPlan, ModelStore, RemoteFile
 from subtitle_studio.core.phases import JobStatus
-from subtitle_studio.errors import MediaError, StudioError
+from subtitle_studio.errors import MediaError, ModelError, StudioError
 from subtitle_studio.gui import i18n
 from subtitle_studio.gui.error_text import user_message
 from subtitle_studio.gui.i18n import TRANSLATIONS_SOURCE, apply_language, compile_translations
 from subtitle_studio.gui.job_list import Column
+from subtitle_studio.gui.models_table import Column as ModelColumn
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,6 +77,7 @@ ALLOWED_WORDS = {
     "whisper",
     "whisperx",
     "wav2vec",
+    "torchaudio",
     "faster",
     "hugging",
     "face",
@@ -316,7 +322,48 @@ def test_no_translation_is_unfinished() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_every_visible_string_is_translated(chinese, make_window, tmp_path: Path) -> None:
+def _models_in_every_state(home: Path) -> None:
+    """A downloaded tiny, a base whose download failed half-way: details with numbers."""
+    store = ModelStore(home)
+    tiny = find_entry(WHISPER_CATALOG, "tiny")
+    folder = store.folder(tiny)
+    folder.mkdir(parents=True)
+    files = []
+    for name, data in (("model.bin", b"\0" * 4096), ("config.json", b"{}")):
+        (folder / name).write_bytes(data)
+        files.append(
+            RemoteFile(name, len(data), f"http://x/{name}", sha256=hashlib.sha256(data).hexdigest())
+        )
+    store.complete_download(tiny, DownloadPlan("tiny", "abc", tuple(files)))
+    base = find_entry(WHISPER_CATALOG, "base")
+    store.save_plan(base, DownloadPlan("base", "abc", (RemoteFile("model.bin", 10**8, "u"),)))
+    store.part_path(base, "model.bin").write_bytes(b"\0" * 1000)
+    failure = ModelError(
+        "{host} answered HTTP {status} for {what}. Try again later.",
+        host="huggingface.co",
+        status=503,
+        what="model.bin",
+    )
+    store.record_failure(base, failure)
+
+
+def model_cells(model: QAbstractItemModel, where: str) -> Iterator[tuple[str, str]]:
+    """Every cell's tooltip and text (the Models dialog's notes, states and details), but
+    the texts of the Model and Languages columns: model names and language codes."""
+    names = {ModelColumn.MODEL, ModelColumn.LANGUAGES}
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            roles = [Qt.ItemDataRole.ToolTipRole]
+            if column not in names:
+                roles.append(Qt.ItemDataRole.DisplayRole)
+            for role in roles:
+                value = index.data(role)
+                if isinstance(value, str):
+                    yield f"{where}.cell[{row},{column}]", value
+
+
+def test_every_visible_string_is_translated(chinese, make_window, qtbot, tmp_path: Path) -> None:
     from subtitle_studio.gui.find_replace import FindReplaceDialog
     from subtitle_studio.gui.first_run import show_first_run_note
     from subtitle_studio.gui.models_dialog import ModelsDialog
@@ -324,8 +371,14 @@ def test_every_visible_string_is_translated(chinese, make_window, tmp_path: Path
     from subtitle_studio.gui.prompts import Prompts
     from subtitle_studio.gui.settings_dialog import DefaultSettingsDialog, ResumeDialog
 
+    unreadable = JobStore().root / ("1" * 32)  # a damaged job: the window says why it is gone
+    unreadable.mkdir(parents=True)
+    (unreadable / JOB_FILE).write_text('{"version": 1, "id": ', encoding="utf-8")
+    _models_in_every_state(paths.home_dir())
     window = make_window()
     home = window.store.home
+    texts = [("MainWindow/banner[unreadable job]", window.banner.text())]
+    assert "1" * 32 in texts[0][1]
     media = tmp_path / "interview.mp4"
     media.write_bytes(b"not really a video")
     record = window.store.create(media, load_defaults(home))
@@ -333,10 +386,15 @@ def test_every_visible_string_is_translated(chinese, make_window, tmp_path: Path
     window.store.save(record)
     window.jobs.refresh()
     subtitles = tmp_path / "film.srt"
-    subtitles.write_text("1\n00:00:01,000 --> 00:00:02,000\nHello\n", encoding="utf-8")
+    subtitles.write_text(  # with blocks that cannot be read: the banner lists them
+        "1\n00:00:01,000 --> 00:00:02,000\nHello\n\n2\n--:--\n你好\n\n"
+        "3\n00:00:04,000 --> 00:00:03,000\n再见\n\n00:00:05,000\n",
+        encoding="utf-8",
+    )
     window.add_files([subtitles])
+    assert window.banner.text().count("\n") >= 4, "the opened file's problems are listed"
 
-    texts = list(widget_texts(window, "MainWindow"))
+    texts += widget_texts(window, "MainWindow")
     for column in (Column.STATUS, Column.PHASE):
         index = window.jobs.index(window.jobs.row_of(record.id), column)
         texts.append((f"MainWindow/jobs.cell[{column.name}]", index.data()))
@@ -365,6 +423,12 @@ def test_every_visible_string_is_translated(chinese, make_window, tmp_path: Path
             "details",
         ),
     }
+    models = dialogs["ModelsDialog"]
+    qtbot.waitUntil(lambda: not models._refreshing, timeout=20_000)
+    states = list(model_cells(models.model, "ModelsDialog/table"))
+    assert any("4.1 KB" in text for _, text in states), "the downloaded tiny is listed"
+    assert any("100.0 MB" in text for _, text in states), "the failed base is listed"
+    texts += states
     note = show_first_run_note(window, tmp_path / "first-run-home")
     if note is not None:
         dialogs["FirstRunNote"] = note
