@@ -44,7 +44,7 @@ class StudioError(Exception):
     def __init__(self, template: str, /, **params: object) -> None:
         self.template = template
         #: Strings, so they survive JSON (job.json, events) and formatting never surprises;
-        #: a ``Message`` stays one, so the window can translate it too.
+        #: a ``Message`` (or another error, as one) stays one, so the window can translate it.
         self.params = _string_params(params)
         self.message = template.format(**self.params) if self.params else template
         super().__init__(self.message)
@@ -141,9 +141,17 @@ class StorageError(StudioError):
 
 
 def _string_params(params: Mapping[str, object]) -> dict[str, str]:
-    return {
-        name: value if isinstance(value, Message) else str(value) for name, value in params.items()
-    }
+    """Every value as a string; a ``Message``, or a ``StudioError`` given as the reason for
+    another, stays translatable."""
+    return {name: _string(value) for name, value in params.items()}
+
+
+def _string(value: object) -> str:
+    if isinstance(value, Message):
+        return value
+    if isinstance(value, StudioError):
+        return value.text
+    return str(value)
 
 
 class Message(str):

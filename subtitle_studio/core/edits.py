@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from subtitle_studio.core.atomic import read_json, write_json_atomic
+from subtitle_studio.core.atomic import json_problem, read_json, write_json_atomic
 from subtitle_studio.errors import CheckpointError, EditError
 
 EDITS_FILE = "edits.json"
@@ -126,7 +126,9 @@ class Edits:
             return cls(job_id)
         except (OSError, ValueError) as exc:
             raise CheckpointError(
-                "Your edits in {where} could not be read ({error}).", where=where, error=exc
+                "Your edits in {where} could not be read ({error}).",
+                where=where,
+                error=json_problem(exc),
             ) from exc
         try:
             if not isinstance(data, dict) or data.get("job_id") != job_id:

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from subtitle_studio.core.atomic import json_problem, read_json
 from subtitle_studio.core.bus import EventBus, job_channel
 from subtitle_studio.core.jobstore import JobStore
 from subtitle_studio.core.phases import JobStatus
 from subtitle_studio.core.pipeline import Pipeline
 from subtitle_studio.core.settings import JobSettings
 from subtitle_studio.errors import (
+    CheckpointError,
     EditError,
     MediaError,
     Message,
@@ -261,4 +263,31 @@ def test_invalid_job_settings_name_each_problem_as_a_message() -> None:
     assert caught.value.message == (
         "Invalid settings: task must be one of transcribe, translate; "
         "beam size must be a whole number from 1 to 20"
+    )
+
+
+def test_an_error_given_as_the_reason_for_another_stays_translatable() -> None:
+    inner = SettingsError("Unknown setting(s): {unknown}", unknown="colour")
+    outer = CheckpointError(
+        "{where} holds invalid settings: {error}", where="job.json", error=inner
+    )
+    reason = outer.params["error"]
+    assert isinstance(reason, Message) and reason.template == inner.template
+    assert outer.message == "job.json holds invalid settings: Unknown setting(s): colour"
+
+
+def test_a_damaged_json_file_is_described_in_translatable_words(tmp_path: Path) -> None:
+    broken = tmp_path / "job.json"
+    broken.write_text('{"version": 1, "id": ', encoding="utf-8")
+    with pytest.raises(ValueError) as caught:
+        read_json(broken)
+    problem = json_problem(caught.value)
+    assert problem == "not valid JSON at line 1, column 22"
+    assert isinstance(problem, Message)
+    broken.write_bytes(b'{"text": "\xff"}')
+    with pytest.raises(ValueError) as caught:
+        read_json(broken)
+    assert json_problem(caught.value) == "not UTF-8 text at byte 10"
+    assert json_problem(ValueError("the JSON is nested too deeply")) == (
+        "the JSON is nested too deeply"
     )
