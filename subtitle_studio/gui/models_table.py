@@ -113,7 +113,7 @@ def origin_words(origin: str) -> str:
 
 def status_detail(detail: str) -> str:
     """A status detail from the core in the window's language: a ``Message`` is
-    translated with its numbers filled in; a plain one is looked up in ``ORIGIN_WORDS``."""
+    translated with its numbers filled in; a plain one is looked up in this table's context."""
     if isinstance(detail, Message):
         return user_message(detail)
     return translated(detail) if detail else detail
