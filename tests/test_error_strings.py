@@ -3,7 +3,6 @@ core, engines and window raise, it is current with the sources, and lupdate extr
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
@@ -13,19 +12,14 @@ from xml.etree import ElementTree
 
 import pytest
 
+from tests.support.tools import load_tool
+
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "subtitle_studio" / "gui" / "error_strings.py"
 
 
 def _tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "error_strings_tool", ROOT / "tools" / "error_strings.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclass looks its module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("error_strings")
 
 
 def test_the_generated_module_is_current_with_the_sources() -> None:

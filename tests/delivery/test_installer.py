@@ -17,12 +17,10 @@ Two kinds of test:
 from __future__ import annotations
 
 import configparser
-import importlib.util
 import re
 import sys
 import uuid
 from pathlib import Path
-from types import ModuleType
 from unittest import mock
 
 import pytest
@@ -31,6 +29,7 @@ from subtitle_studio import __version__
 from subtitle_studio.core import paths
 from subtitle_studio.core.media_types import MEDIA_EXTENSIONS, SUBTITLE_EXTENSIONS
 from tests.delivery.conftest import BUILD_TIMEOUT_S
+from tests.support.tools import load_tool
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "installer.iss"
@@ -41,18 +40,7 @@ APP_ID = "1065A91F-BE17-4699-AB3C-269BA93266A4"
 LINUX_EXE = "SubtitleStudio"
 
 
-def load_compile_installer() -> ModuleType:
-    """tools/compile_installer.py, imported by path (tools/ is not a package)."""
-    path = REPO / "tools" / "compile_installer.py"
-    spec = importlib.util.spec_from_file_location("compile_installer", path)
-    assert spec is not None and spec.loader is not None, f"cannot load {path}"
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["compile_installer"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ci = load_compile_installer()
+ci = load_tool("compile_installer")
 
 
 def script_text() -> str:

@@ -6,10 +6,8 @@ from the SVG so a changed drawing cannot ship with stale PNGs or a stale ICO.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import struct
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,24 +15,14 @@ from PySide6.QtGui import QImage
 
 from subtitle_studio.gui import icons
 from tests.conftest import REPO
+from tests.support.tools import load_tool
 
 ICONS = REPO / "resources" / "icons"
 
 
-def load_render_icons():
-    """tools/render_icons.py, imported by path (tools/ is not a package)."""
-    path = REPO / "tools" / "render_icons.py"
-    spec = importlib.util.spec_from_file_location("render_icons", path)
-    assert spec is not None and spec.loader is not None, f"cannot load {path}"
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["render_icons"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def render_icons():
-    return load_render_icons()
+    return load_tool("render_icons")
 
 
 def test_the_png_sizes_exist_at_their_sizes(qapp, render_icons) -> None:
