@@ -57,6 +57,25 @@ _MAX_FILE_SIZE = 2**63
 _CT2_WHISPER_SPEC = b"WhisperSpec"
 
 
+#: The longest file name (one path part) the common file systems take, in UTF-8 bytes.
+_MAX_NAME_BYTES = 255
+
+
+def is_safe_name(name: object) -> bool:
+    """A model file's name as the Hub lists it (``model.bin``, ``sub/config.json``) that
+    stays inside the model's folder on every system. A damaged record or a hostile
+    mirror could name ``../../x``, an absolute path or something too long to open."""
+    if not isinstance(name, str) or not name or "\0" in name or "\\" in name:
+        return False
+    parts = name.split("/")
+    return not (
+        name.startswith("/")
+        or ":" in parts[0]  # a Windows drive (C:...)
+        or any(part in ("", ".", "..") for part in parts)
+        or any(len(part.encode("utf-8", "surrogatepass")) > _MAX_NAME_BYTES for part in parts)
+    )
+
+
 @dataclass(frozen=True)
 class RemoteFile:
     """One file of a model as the server describes it."""
@@ -66,6 +85,10 @@ class RemoteFile:
     url: str
     sha256: str | None = None  # the Hub's LFS hash
     git_sha1: str | None = None  # the Hub's git blob id, for files kept in git
+
+    def __post_init__(self) -> None:
+        if not is_safe_name(self.name):
+            raise ValueError(f"{self.name!r} is not a file name a model folder can hold")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,10 +106,13 @@ class RemoteFile:
         sha256, git_sha1 = data.get("sha256"), data.get("git_sha1")
         if not all(value is None or isinstance(value, str) for value in (sha256, git_sha1)):
             raise TypeError("a file hash is not text")
+        name = data["name"]
+        if not isinstance(name, str):
+            raise TypeError("a file name is not text")
         size = int(data["size"])
         if not 0 <= size < _MAX_FILE_SIZE:
             raise ValueError(f"a file size of {size} bytes is impossible")
-        return cls(str(data["name"]), size, str(data.get("url", "")), sha256, git_sha1)
+        return cls(name, size, str(data.get("url", "")), sha256, git_sha1)
 
 
 @dataclass(frozen=True)
@@ -554,8 +580,7 @@ def _valid_record(record: Any) -> bool:
     """A manifest's file record that ``_check_manifest`` can check."""
     return (
         isinstance(record, dict)
-        and isinstance(record.get("name"), str)
-        and bool(record["name"])
+        and is_safe_name(record.get("name"))
         and type(record.get("size")) is int
         and 0 <= record["size"] < _MAX_FILE_SIZE
         and all(record.get(key) is None or isinstance(record[key], str) for key in _HASHES)

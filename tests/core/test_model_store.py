@@ -293,3 +293,48 @@ def test_listing_models_writes_no_lock_files(tmp_path: Path) -> None:
     (tmp_path / "models" / ".locks").mkdir(parents=True)
     assert all(s.state == MISSING for s in manager.statuses())
     assert list((tmp_path / "models" / ".locks").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("model.bin", True),
+        ("sub/config.json", True),
+        ("../model.bin", False),
+        ("sub/../../x", False),
+        ("/etc/passwd", False),
+        ("C:/x", False),
+        ("a\\b", False),
+        ("a//b", False),
+        ("", False),
+        ("x" * 256, False),
+        ("x" * 255, True),
+        ("nul\0byte", False),
+        ({"name": "model.bin"}, False),
+    ],
+)
+def test_only_names_that_stay_inside_the_model_folder_are_safe(name: object, safe: bool) -> None:
+    assert store_mod.is_safe_name(name) is safe
+
+
+def test_a_plan_or_manifest_naming_a_file_outside_the_folder_is_refused(tmp_path: Path) -> None:
+    store = ModelStore(tmp_path)
+    with pytest.raises(ValueError):
+        RemoteFile("../../outside.bin", 10, "u")
+    store.save_plan(TINY, DownloadPlan("tiny", "abc", (RemoteFile("model.bin", 10, "u"),)))
+    saved = store.download_dir(TINY) / store_mod.PLAN
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    data["files"][0]["name"] = {"not": "a name"}  # what a damaged plan.json held (fuzz test)
+    saved.write_text(json.dumps(data), encoding="utf-8")
+    assert store.load_plan(TINY) is None
+    assert store.inspect(TINY).state == INCOMPLETE  # "an unfinished download; Repair…"
+    data["files"][0]["name"] = "x" * 5000
+    saved.write_text(json.dumps(data), encoding="utf-8")
+    assert store.inspect(TINY).state == INCOMPLETE
+    downloaded = ModelStore(tmp_path / "other")
+    folder = _small_model(downloaded)
+    assert downloaded.inspect(TINY).state == READY
+    manifest = json.loads((folder / store_mod.MANIFEST).read_text())
+    manifest["files"][0]["name"] = "../../outside.bin"
+    (folder / store_mod.MANIFEST).write_text(json.dumps(manifest))
+    assert downloaded.inspect(TINY).state != READY  # the damaged manifest is not trusted
